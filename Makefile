@@ -1,0 +1,37 @@
+# ccr_metrics: PGXS build.
+#
+# The install script of each release is concatenated from its fragments in
+# src/sql/<version>/ (one fragment per metric family, so parallel work does
+# not collide).  Released fragments are frozen: a new release only adds an
+# upgrade script, and CREATE EXTENSION reaches the newest version by running
+# the oldest install script plus the upgrade chain, so a fresh install and an
+# upgraded one are the same objects by construction.
+
+EXTENSION   = ccr_metrics
+EXTVERSION  = 0.2.0
+MODULE_big  = ccr_metrics
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+RELEASES    = 0.1.0 0.2.0
+DATA_built  = ccr_metrics--0.1.0.sql ccr_metrics--0.1.0--0.2.0.sql
+
+REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=ccr_metrics
+
+EXTRA_CLEAN = results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+ccr_metrics--0.1.0.sql: $(sort $(wildcard src/sql/0.1.0/*.sql))
+	cat $^ > $@
+
+ccr_metrics--0.1.0--0.2.0.sql: $(sort $(wildcard src/sql/0.2.0/*.sql))
+	cat $^ > $@
+
+.PHONY: demo test
+demo:
+	./scripts/demo
+test:
+	./scripts/test

@@ -1,0 +1,85 @@
+# scripts/lib.sh: shared steps of scripts/demo, scripts/test and the suites.
+# Sourced, not run.  Everything runs as root; PostgreSQL itself runs as the
+# postgres user (initdb refuses root).
+set -euo pipefail
+
+CCR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_MAJOR=15
+PG_SYSBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+
+# Debian packages the build and the suites need.  Suites that need more add
+# them here, so a fresh machine gets everything from one apt-get.
+CCR_APT_PACKAGES=(
+	"postgresql-server-dev-$PG_MAJOR"
+	"postgresql-$PG_MAJOR-cron"
+	postgresql-contrib
+)
+
+log() { printf '== %s\n' "$*" >&2; }
+
+ccr_deps() {
+	local missing=()
+	for p in "${CCR_APT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	if ((${#missing[@]})); then
+		log "installing ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+}
+
+ccr_build() {
+	log "building (-Wall -Wextra -Werror)"
+	make -C "$CCR_ROOT" -s PG_CFLAGS="-Wall -Wextra -Werror ${CCR_EXTRA_CFLAGS:-}" >/dev/null
+}
+
+# A private copy of the PostgreSQL installation with the extension installed
+# into it (what PostgreSQL's own "make check" does): tests never touch the
+# system directories and several work trees can test at once.
+# Sets CCR_PGBIN.
+ccr_tmp_install() {
+	local dest=$1
+	mkdir -p "$dest/usr/lib/postgresql" "$dest/usr/share/postgresql"
+	cp -a "/usr/lib/postgresql/$PG_MAJOR" "$dest/usr/lib/postgresql/"
+	cp -a "/usr/share/postgresql/$PG_MAJOR" "$dest/usr/share/postgresql/"
+	make -C "$CCR_ROOT" -s install DESTDIR="$dest" >/dev/null
+	CCR_PGBIN="$dest/usr/lib/postgresql/$PG_MAJOR/bin"
+	export CCR_PGBIN
+}
+
+# Starts a throwaway cluster in $1 (created, owned by postgres) listening on a
+# Unix socket in that directory and a free localhost port.  Exports PGHOST,
+# PGPORT, PGUSER, PGDATABASE for psql and the suites.
+ccr_cluster_start() {
+	local dir=$1 bin=${CCR_PGBIN:-$PG_SYSBIN}
+	mkdir -p "$dir"
+	chown postgres: "$dir"
+	local port
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	runuser -u postgres -- "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+	cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 512MB
+work_mem = 64MB
+max_worker_processes = 16
+max_parallel_workers_per_gather = 2
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+CONF
+	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+	export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
+	export CCR_CLUSTER_DIR=$dir
+	export PATH="$bin:$PATH"
+}
+
+ccr_cluster_stop() {
+	local dir=${1:-${CCR_CLUSTER_DIR:-}} bin=${CCR_PGBIN:-$PG_SYSBIN}
+	[ -n "$dir" ] && [ -f "$dir/data/postmaster.pid" ] &&
+		runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+}

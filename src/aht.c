@@ -1,0 +1,123 @@
+/*
+ * aht.c
+ *		Handle time: talk + hold + after-call work per handled contact.
+ *
+ * A contact counts when talk is not NULL; NULL hold or after-call work count
+ * as 0.  The three components are summed separately in microseconds so the
+ * summary can also answer average talk, hold and wrap-up time.
+ */
+#include "ccr_metrics.h"
+
+typedef struct AhtSummary
+{
+	CcrSummaryHeader hdr;
+	int64		handled;
+	int64		talk_us;
+	int64		hold_us;
+	int64		acw_us;
+} AhtSummary;
+
+static const CcrField aht_fields[] = {
+	{"handled", CCR_FIELD_COUNT, NULL},
+	{"talk_us", CCR_FIELD_COUNT, NULL},
+	{"hold_us", CCR_FIELD_COUNT, NULL},
+	{"acw_us", CCR_FIELD_COUNT, NULL},
+};
+
+static const char *
+aht_check(const CcrSummaryHeader *h)
+{
+	const AhtSummary *s = (const AhtSummary *) h;
+
+	if (s->handled == 0 && (s->talk_us | s->hold_us | s->acw_us) != 0)
+		return "handle time is not 0 with no handled contacts";
+	return NULL;
+}
+
+static const CcrFamily aht_family = {
+	"ccr.aht_summary", CCR_FAMILY_AHT, lengthof(aht_fields), aht_fields, aht_check
+};
+
+StaticAssertDecl(sizeof(AhtSummary) == sizeof(CcrSummaryHeader) + lengthof(aht_fields) * sizeof(int64),
+				 "AhtSummary must mirror aht_fields");
+
+CCR_SUMMARY_SQL_FUNCS(ccr_aht_summary, aht_family)
+
+static inline int64
+component_usec(FunctionCallInfo fcinfo, int argno, bool is_interval, const char *what)
+{
+	if (PG_ARGISNULL(argno))
+		return 0;
+	return ccr_seconds_to_usec(ccr_arg_seconds(fcinfo, argno, is_interval), what);
+}
+
+/* aht_trans(state, talk, hold, after_call_work), sign +1 add / -1 remove */
+static inline Datum
+aht_step(FunctionCallInfo fcinfo, bool is_interval, int sign)
+{
+	MemoryContext aggcxt;
+	AhtSummary *s;
+	int64		talk,
+				hold,
+				acw;
+
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	aggcxt = ccr_agg_context(fcinfo, "ccr.aht_trans");
+	talk = component_usec(fcinfo, 1, is_interval, "talk");
+	hold = component_usec(fcinfo, 2, is_interval, "hold");
+	acw = component_usec(fcinfo, 3, is_interval, "after_call_work");
+
+	if (PG_ARGISNULL(0))
+	{
+		if (sign < 0)
+			elog(ERROR, "ccr.aht_inv called on an empty state");
+		s = (AhtSummary *) ccr_summary_alloc(&aht_family, aggcxt);
+	}
+	else
+		s = (AhtSummary *) PG_GETARG_POINTER(0);
+	s->handled += sign;
+	ccr_add_count(&s->talk_us, sign * talk, "sum of talk time");
+	ccr_add_count(&s->hold_us, sign * hold, "sum of hold time");
+	ccr_add_count(&s->acw_us, sign * acw, "sum of after-call work");
+	PG_RETURN_POINTER(s);
+}
+
+#define AHT_ENTRY(name, is_interval, sign) \
+PG_FUNCTION_INFO_V1(name); \
+Datum name(PG_FUNCTION_ARGS) \
+{ return aht_step(fcinfo, is_interval, sign); }
+
+AHT_ENTRY(ccr_aht_trans, false, 1)
+AHT_ENTRY(ccr_aht_inv, false, -1)
+AHT_ENTRY(ccr_aht_trans_iv, true, 1)
+AHT_ENTRY(ccr_aht_inv_iv, true, -1)
+
+static Datum
+aht_mean(FunctionCallInfo fcinfo, int64 sum_us)
+{
+	AhtSummary *s = (AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0));
+
+	if (s->handled == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) sum_us / CCR_USEC_PER_SEC / (double) s->handled);
+}
+
+#define AHT_ACCESSOR(name, expr) \
+PG_FUNCTION_INFO_V1(name); \
+Datum name(PG_FUNCTION_ARGS) \
+{ \
+	AhtSummary *s = (AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0)); \
+	return aht_mean(fcinfo, expr); \
+}
+
+AHT_ACCESSOR(ccr_aht_aht, s->talk_us + s->hold_us + s->acw_us)
+AHT_ACCESSOR(ccr_aht_avg_talk, s->talk_us)
+AHT_ACCESSOR(ccr_aht_avg_hold, s->hold_us)
+AHT_ACCESSOR(ccr_aht_avg_acw, s->acw_us)
+
+PG_FUNCTION_INFO_V1(ccr_aht_handled);
+Datum
+ccr_aht_handled(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(((AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0)))->handled);
+}

@@ -1,0 +1,140 @@
+/*
+ * ccr_metrics.h
+ *		Shared declarations of the ccr_metrics extension.
+ *
+ * Every counter-style metric family keeps its summary as a small varlena:
+ * a fixed header followed by 8-byte slots (int64 counters, int64 microsecond
+ * sums, or float8/enum parameters).  A family is described once by a
+ * CcrFamily table; text and binary I/O, validation, combine and subtraction
+ * are generic over that table (summary.c), so each family file only holds
+ * its transition function and accessors.
+ */
+#ifndef CCR_METRICS_H
+#define CCR_METRICS_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/timestamp.h"
+
+/* Version of the summary formats written by this build. */
+#define CCR_SUMMARY_VERSION 1
+
+/* Family tags, stored in every summary so a value of one type pasted into
+ * another is rejected. Never renumber: they are on disk. */
+typedef enum CcrFamilyTag
+{
+	CCR_FAMILY_SL = 1,
+	CCR_FAMILY_RATE = 2,
+	CCR_FAMILY_AHT = 3,
+	CCR_FAMILY_CSAT = 4,
+	CCR_FAMILY_NPS = 5,
+	CCR_FAMILY_CES = 6,
+	CCR_FAMILY_QA = 7
+} CcrFamilyTag;
+
+typedef struct CcrSummaryHeader
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;
+	uint8		family;
+	uint16		flags;			/* reserved, must be 0 */
+} CcrSummaryHeader;				/* 8 bytes: the slots after it are aligned */
+
+typedef enum CcrFieldKind
+{
+	CCR_FIELD_PARAM_SECONDS,	/* float8 >= 0, finite; must match to combine */
+	CCR_FIELD_PARAM_ENUM,		/* int64 code named by enum_names; must match */
+	CCR_FIELD_COUNT				/* int64 >= 0, added by combine */
+} CcrFieldKind;
+
+typedef struct CcrField
+{
+	const char *name;
+	CcrFieldKind kind;
+	const char *const *enum_names;	/* NULL-terminated, for PARAM_ENUM */
+} CcrField;
+
+typedef struct CcrFamily
+{
+	const char *type_name;		/* as users see it, for messages */
+	CcrFamilyTag tag;
+	int			nfields;
+	const CcrField *fields;
+	/* family rules beyond the per-field ones (sub-counts <= counts, ...);
+	 * returns a description of the violation or NULL */
+	const char *(*check) (const CcrSummaryHeader *s);
+} CcrFamily;
+
+/* Slots follow the header; every family struct mirrors its field table. */
+#define CCR_SLOTS(s) ((int64 *) (((char *) (s)) + sizeof(CcrSummaryHeader)))
+#define CCR_SUMMARY_SIZE(fam) (sizeof(CcrSummaryHeader) + (fam)->nfields * sizeof(int64))
+
+/* summary.c */
+extern CcrSummaryHeader *ccr_summary_alloc(const CcrFamily *fam, MemoryContext cxt);
+extern CcrSummaryHeader *ccr_summary_check(const CcrFamily *fam, Datum d);
+extern Datum ccr_summary_in(const CcrFamily *fam, const char *str);
+extern char *ccr_summary_out(const CcrFamily *fam, Datum d);
+extern Datum ccr_summary_recv(const CcrFamily *fam, StringInfo buf);
+extern bytea *ccr_summary_send(const CcrFamily *fam, Datum d);
+extern Datum ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract);
+extern MemoryContext ccr_agg_context(FunctionCallInfo fcinfo, const char *fname);
+extern void ccr_param_mismatch(const CcrFamily *fam, const char *param) pg_attribute_noreturn();
+
+/*
+ * The SQL-callable I/O, combine ("rollup") and subtract ("rollup" inverse in
+ * moving windows) functions of one family.
+ */
+#define CCR_SUMMARY_SQL_FUNCS(prefix, fam) \
+PG_FUNCTION_INFO_V1(prefix##_in); \
+Datum prefix##_in(PG_FUNCTION_ARGS) \
+{ return ccr_summary_in(&(fam), PG_GETARG_CSTRING(0)); } \
+PG_FUNCTION_INFO_V1(prefix##_out); \
+Datum prefix##_out(PG_FUNCTION_ARGS) \
+{ PG_RETURN_CSTRING(ccr_summary_out(&(fam), PG_GETARG_DATUM(0))); } \
+PG_FUNCTION_INFO_V1(prefix##_recv); \
+Datum prefix##_recv(PG_FUNCTION_ARGS) \
+{ return ccr_summary_recv(&(fam), (StringInfo) PG_GETARG_POINTER(0)); } \
+PG_FUNCTION_INFO_V1(prefix##_send); \
+Datum prefix##_send(PG_FUNCTION_ARGS) \
+{ PG_RETURN_BYTEA_P(ccr_summary_send(&(fam), PG_GETARG_DATUM(0))); } \
+PG_FUNCTION_INFO_V1(prefix##_combine); \
+Datum prefix##_combine(PG_FUNCTION_ARGS) \
+{ return ccr_summary_merge(&(fam), fcinfo, false); } \
+PG_FUNCTION_INFO_V1(prefix##_subtract); \
+Datum prefix##_subtract(PG_FUNCTION_ARGS) \
+{ return ccr_summary_merge(&(fam), fcinfo, true); }
+
+/* units.c: converting user durations */
+#define CCR_USEC_PER_SEC 1000000.0
+extern double ccr_interval_seconds(const Interval *iv);
+extern int64 ccr_seconds_to_usec(double seconds, const char *what);
+extern void ccr_check_duration(double seconds, const char *what);
+extern double ccr_param_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval,
+								const char *param);
+extern void ccr_add_count(int64 *slot, int64 delta, const char *what);
+
+/*
+ * A row whose data is NULL is skipped: the state passes through unchanged
+ * (nothing is modified, so no aggregate context is needed).
+ */
+#define CCR_SKIP_NULL_ROW(cond) \
+	do { \
+		if (cond) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		} \
+	} while (0)
+
+static inline double
+ccr_arg_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval)
+{
+	if (is_interval)
+		return ccr_interval_seconds(PG_GETARG_INTERVAL_P(argno));
+	return PG_GETARG_FLOAT8(argno);
+}
+
+#endif							/* CCR_METRICS_H */

@@ -1,0 +1,131 @@
+/*
+ * rate.c
+ *		Boolean rates: FCR flags, resolution, reopen, abandon flags.
+ *
+ * Summary: hits and total.  One transition function serves fcr_rate,
+ * resolution_rate, reopen_rate(boolean), abandon_rate(boolean) and
+ * rate_agg; reopen_rate(integer) maps its count to a flag first.
+ */
+#include "ccr_metrics.h"
+
+typedef struct RateSummary
+{
+	CcrSummaryHeader hdr;
+	int64		hits;
+	int64		total;
+} RateSummary;
+
+static const CcrField rate_fields[] = {
+	{"hits", CCR_FIELD_COUNT, NULL},
+	{"total", CCR_FIELD_COUNT, NULL},
+};
+
+static const char *
+rate_check(const CcrSummaryHeader *h)
+{
+	const RateSummary *s = (const RateSummary *) h;
+
+	return s->hits > s->total ? "hits exceed total" : NULL;
+}
+
+static const CcrFamily rate_family = {
+	"ccr.rate_summary", CCR_FAMILY_RATE, lengthof(rate_fields), rate_fields, rate_check
+};
+
+StaticAssertDecl(sizeof(RateSummary) == sizeof(CcrSummaryHeader) + lengthof(rate_fields) * sizeof(int64),
+				 "RateSummary must mirror rate_fields");
+
+CCR_SUMMARY_SQL_FUNCS(ccr_rate_summary, rate_family)
+
+static inline Datum
+rate_step(FunctionCallInfo fcinfo, bool hit, int sign)
+{
+	MemoryContext aggcxt = ccr_agg_context(fcinfo, "ccr.rate_trans");
+	RateSummary *s;
+
+	if (PG_ARGISNULL(0))
+	{
+		if (sign < 0)
+			elog(ERROR, "ccr.rate_inv called on an empty state");
+		s = (RateSummary *) ccr_summary_alloc(&rate_family, aggcxt);
+	}
+	else
+		s = (RateSummary *) PG_GETARG_POINTER(0);
+	s->hits += sign * (int64) hit;
+	s->total += sign;
+	PG_RETURN_POINTER(s);
+}
+
+/* rate_trans(state, flag boolean) */
+PG_FUNCTION_INFO_V1(ccr_rate_trans);
+Datum
+ccr_rate_trans(PG_FUNCTION_ARGS)
+{
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	return rate_step(fcinfo, PG_GETARG_BOOL(1), 1);
+}
+
+/* rate_inv(state, flag boolean): inverse for moving windows */
+PG_FUNCTION_INFO_V1(ccr_rate_inv);
+Datum
+ccr_rate_inv(PG_FUNCTION_ARGS)
+{
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	return rate_step(fcinfo, PG_GETARG_BOOL(1), -1);
+}
+
+static inline bool
+reopen_flag(FunctionCallInfo fcinfo)
+{
+	int32		n = PG_GETARG_INT32(1);
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reopen_count must be >= 0, got %d", n)));
+	return n > 0;
+}
+
+/* rate_trans(state, reopen_count integer): reopened at least once */
+PG_FUNCTION_INFO_V1(ccr_rate_trans_count);
+Datum
+ccr_rate_trans_count(PG_FUNCTION_ARGS)
+{
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	return rate_step(fcinfo, reopen_flag(fcinfo), 1);
+}
+
+PG_FUNCTION_INFO_V1(ccr_rate_inv_count);
+Datum
+ccr_rate_inv_count(PG_FUNCTION_ARGS)
+{
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	return rate_step(fcinfo, reopen_flag(fcinfo), -1);
+}
+
+/* ---------- accessors ---------- */
+
+PG_FUNCTION_INFO_V1(ccr_rate_rate);
+Datum
+ccr_rate_rate(PG_FUNCTION_ARGS)
+{
+	RateSummary *s = (RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0));
+
+	if (s->total == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) s->hits / (double) s->total);
+}
+
+PG_FUNCTION_INFO_V1(ccr_rate_hits);
+Datum
+ccr_rate_hits(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(((RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0)))->hits);
+}
+
+PG_FUNCTION_INFO_V1(ccr_rate_total);
+Datum
+ccr_rate_total(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(((RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0)))->total);
+}

@@ -61,7 +61,7 @@ aht_step(FunctionCallInfo fcinfo, bool is_interval, int sign)
 				hold,
 				acw;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &aht_family);
 	aggcxt = ccr_agg_context(fcinfo, "ccr.aht_trans");
 	talk = component_usec(fcinfo, 1, is_interval, "talk");
 	hold = component_usec(fcinfo, 2, is_interval, "hold");

@@ -80,6 +80,7 @@ extern Datum ccr_summary_recv(const CcrFamily *fam, StringInfo buf);
 extern bytea *ccr_summary_send(const CcrFamily *fam, Datum d);
 extern Datum ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract);
 extern MemoryContext ccr_agg_context(FunctionCallInfo fcinfo, const char *fname);
+extern Datum ccr_empty_state(FunctionCallInfo fcinfo, const CcrFamily *fam);
 extern void ccr_param_mismatch(const CcrFamily *fam, const char *param) pg_attribute_noreturn();
 
 /*
@@ -116,16 +117,18 @@ extern double ccr_param_seconds(FunctionCallInfo fcinfo, int argno, bool is_inte
 extern void ccr_add_count(int64 *slot, int64 delta, const char *what);
 
 /*
- * A row whose data is NULL is skipped: the state passes through unchanged
- * (nothing is modified, so no aggregate context is needed).
+ * A row whose data is NULL is skipped: the state passes through unchanged.
+ * Before the first row, outside window frames, the state stays NULL so that
+ * all-NULL input gives NULL; in a window, where a moving-aggregate forward
+ * transition may never return NULL, an empty summary is created instead.
  */
-#define CCR_SKIP_NULL_ROW(cond) \
+#define CCR_SKIP_NULL_ROW(cond, fam) \
 	do { \
 		if (cond) \
 		{ \
-			if (PG_ARGISNULL(0)) \
-				PG_RETURN_NULL(); \
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+			if (!PG_ARGISNULL(0)) \
+				PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+			return ccr_empty_state(fcinfo, (fam)); \
 		} \
 	} while (0)
 

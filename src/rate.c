@@ -61,7 +61,7 @@ PG_FUNCTION_INFO_V1(ccr_rate_trans);
 Datum
 ccr_rate_trans(PG_FUNCTION_ARGS)
 {
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &rate_family);
 	return rate_step(fcinfo, PG_GETARG_BOOL(1), 1);
 }
 
@@ -70,7 +70,7 @@ PG_FUNCTION_INFO_V1(ccr_rate_inv);
 Datum
 ccr_rate_inv(PG_FUNCTION_ARGS)
 {
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &rate_family);
 	return rate_step(fcinfo, PG_GETARG_BOOL(1), -1);
 }
 
@@ -91,7 +91,7 @@ PG_FUNCTION_INFO_V1(ccr_rate_trans_count);
 Datum
 ccr_rate_trans_count(PG_FUNCTION_ARGS)
 {
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &rate_family);
 	return rate_step(fcinfo, reopen_flag(fcinfo), 1);
 }
 
@@ -99,7 +99,7 @@ PG_FUNCTION_INFO_V1(ccr_rate_inv_count);
 Datum
 ccr_rate_inv_count(PG_FUNCTION_ARGS)
 {
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &rate_family);
 	return rate_step(fcinfo, reopen_flag(fcinfo), -1);
 }
 

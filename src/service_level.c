@@ -172,17 +172,17 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 		}
 	}
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1) || PG_ARGISNULL(2));
-
-	aggcxt = ccr_agg_context(fcinfo, "ccr.sl_trans");
-	wait = ccr_arg_seconds(fcinfo, 1, is_interval);
-	answered = PG_GETARG_BOOL(2);
-	us = ccr_seconds_to_usec(wait, "wait");
-
 	if (PG_ARGISNULL(0))
 	{
-		if (sign < 0)
+		/* no state before the first non-NULL row, except in a window frame */
+		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		{
+			if (AggCheckCallContext(fcinfo, &aggcxt) != AGG_CONTEXT_WINDOW)
+				PG_RETURN_NULL();
+		}
+		else if (sign < 0)
 			elog(ERROR, "ccr.sl_inv called on an empty state");
+		aggcxt = ccr_agg_context(fcinfo, "ccr.sl_trans");
 		s = (SlSummary *) ccr_summary_alloc(&sl_family, aggcxt);
 		s->threshold = threshold;
 		s->short_abandon = short_abandon;
@@ -190,6 +190,7 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 	}
 	else
 	{
+		(void) ccr_agg_context(fcinfo, "ccr.sl_trans");
 		s = (SlSummary *) PG_GETARG_POINTER(0);
 		if (s->threshold != threshold)
 			sl_param_changed("threshold");
@@ -198,6 +199,12 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 		if (s->policy != policy)
 			sl_param_changed("policy");
 	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+
+	wait = ccr_arg_seconds(fcinfo, 1, is_interval);
+	answered = PG_GETARG_BOOL(2);
+	us = ccr_seconds_to_usec(wait, "wait");
 
 	if (answered)
 	{

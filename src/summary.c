@@ -321,6 +321,17 @@ ccr_agg_context(FunctionCallInfo fcinfo, const char *fname)
 	return aggcxt;
 }
 
+/* The state for a NULL first row: see CCR_SKIP_NULL_ROW. */
+Datum
+ccr_empty_state(FunctionCallInfo fcinfo, const CcrFamily *fam)
+{
+	MemoryContext aggcxt;
+
+	if (AggCheckCallContext(fcinfo, &aggcxt) == AGG_CONTEXT_WINDOW)
+		PG_RETURN_POINTER(ccr_summary_alloc(fam, aggcxt));
+	PG_RETURN_NULL();
+}
+
 void
 ccr_param_mismatch(const CcrFamily *fam, const char *param)
 {

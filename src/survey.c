@@ -77,7 +77,7 @@ csat_step(FunctionCallInfo fcinfo, int sign)
 	int32		score,
 				scale;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &csat_family);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -129,7 +129,7 @@ nps_step(FunctionCallInfo fcinfo, int sign)
 	NpsSummary *s;
 	int32		score;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &nps_family);
 	score = PG_GETARG_INT32(1);
 	if (score < 0 || score > 10)
 		ereport(ERROR,

@@ -55,26 +55,17 @@ component_usec(FunctionCallInfo fcinfo, int argno, bool is_interval, const char 
 static inline Datum
 aht_step(FunctionCallInfo fcinfo, bool is_interval, int sign)
 {
-	MemoryContext aggcxt;
 	AhtSummary *s;
 	int64		talk,
 				hold,
 				acw;
 
 	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &aht_family);
-	aggcxt = ccr_agg_context(fcinfo, "ccr.aht_trans");
 	talk = component_usec(fcinfo, 1, is_interval, "talk");
 	hold = component_usec(fcinfo, 2, is_interval, "hold");
 	acw = component_usec(fcinfo, 3, is_interval, "after_call_work");
 
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.aht_inv called on an empty state");
-		s = (AhtSummary *) ccr_summary_alloc(&aht_family, aggcxt);
-	}
-	else
-		s = (AhtSummary *) PG_GETARG_POINTER(0);
+	s = (AhtSummary *) ccr_trans_state(fcinfo, &aht_family, "ccr.aht_trans", sign);
 	s->handled += sign;
 	ccr_add_count(&s->talk_us, sign * talk, "sum of talk time");
 	ccr_add_count(&s->hold_us, sign * hold, "sum of hold time");

@@ -18,6 +18,11 @@
 #include "lib/stringinfo.h"
 #include "utils/timestamp.h"
 
+#include <math.h>
+
+#include "common/int.h"
+#include "nodes/nodes.h"
+
 /* Version of the summary formats written by this build. */
 #define CCR_SUMMARY_VERSION 1
 
@@ -79,7 +84,6 @@ extern char *ccr_summary_out(const CcrFamily *fam, Datum d);
 extern Datum ccr_summary_recv(const CcrFamily *fam, StringInfo buf);
 extern bytea *ccr_summary_send(const CcrFamily *fam, Datum d);
 extern Datum ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract);
-extern MemoryContext ccr_agg_context(FunctionCallInfo fcinfo, const char *fname);
 extern Datum ccr_empty_state(FunctionCallInfo fcinfo, const CcrFamily *fam);
 extern void ccr_param_mismatch(const CcrFamily *fam, const char *param) pg_attribute_noreturn();
 
@@ -107,14 +111,96 @@ PG_FUNCTION_INFO_V1(prefix##_subtract); \
 Datum prefix##_subtract(PG_FUNCTION_ARGS) \
 { return ccr_summary_merge(&(fam), fcinfo, true); }
 
-/* units.c: converting user durations */
+/* units.c: converting user durations (hot checks inline, errors out of line) */
 #define CCR_USEC_PER_SEC 1000000.0
 extern double ccr_interval_seconds(const Interval *iv);
-extern int64 ccr_seconds_to_usec(double seconds, const char *what);
-extern void ccr_check_duration(double seconds, const char *what);
-extern double ccr_param_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval,
-								const char *param);
-extern void ccr_add_count(int64 *slot, int64 delta, const char *what);
+extern void ccr_bad_duration(double seconds, const char *what) pg_attribute_noreturn();
+extern void ccr_bad_param_seconds(FunctionCallInfo fcinfo, int argno, double v,
+								  const char *param) pg_attribute_noreturn();
+extern void ccr_count_overflow(const char *what) pg_attribute_noreturn();
+
+static inline double
+ccr_arg_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval)
+{
+	if (is_interval)
+		return ccr_interval_seconds(PG_GETARG_INTERVAL_P(argno));
+	return PG_GETARG_FLOAT8(argno);
+}
+
+/* A duration in the data: finite and >= 0, else SQLSTATE 22003 naming it. */
+static inline void
+ccr_check_duration(double seconds, const char *what)
+{
+	if (unlikely(!(seconds >= 0 && seconds < 9.2e12)))
+		ccr_bad_duration(seconds, what);
+}
+
+/* Rounded to the microsecond; values here are >= 0, so +0.5 rounds half up. */
+static inline int64
+ccr_seconds_to_usec(double seconds, const char *what)
+{
+	ccr_check_duration(seconds, what);
+	return (int64) (seconds * CCR_USEC_PER_SEC + 0.5);
+}
+
+/*
+ * A duration parameter (threshold, short-abandon bound): NULL, negative,
+ * NaN or infinite raise SQLSTATE 22023 naming the parameter.
+ */
+static inline double
+ccr_param_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval, const char *param)
+{
+	double		v;
+
+	if (unlikely(PG_ARGISNULL(argno)))
+		ccr_bad_param_seconds(fcinfo, argno, 0, param);
+	v = ccr_arg_seconds(fcinfo, argno, is_interval);
+	if (unlikely(!(v >= 0) || isinf(v)))
+		ccr_bad_param_seconds(fcinfo, argno, v, param);
+	return v;
+}
+
+static inline void
+ccr_add_count(int64 *slot, int64 delta, const char *what)
+{
+	if (unlikely(pg_add_s64_overflow(*slot, delta, slot)))
+		ccr_count_overflow(what);
+}
+
+/*
+ * Transition functions update their state in place, which is only safe
+ * when the executor owns it: called directly on a value read from a table
+ * they would write into a shared buffer.  ccr_require_agg is
+ * AggCheckCallContext's test, inline because it runs for every row;
+ * ccr_agg_context also returns the memory context for a new state.
+ */
+extern MemoryContext ccr_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+static inline void
+ccr_require_agg(FunctionCallInfo fcinfo, const char *fname)
+{
+	if (unlikely(!(fcinfo->context &&
+				   (IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))))
+		(void) ccr_agg_context(fcinfo, fname);
+}
+
+/*
+ * The state a transition updates: the current one (once the executor is
+ * known to own it), or a new empty summary in the aggregate context.
+ * sign < 0 is a moving-window inverse, which never starts a state.
+ */
+static inline CcrSummaryHeader *
+ccr_trans_state(FunctionCallInfo fcinfo, const CcrFamily *fam, const char *fname, int sign)
+{
+	if (unlikely(PG_ARGISNULL(0)))
+	{
+		if (sign < 0)
+			elog(ERROR, "%s: inverse transition on an empty state", fname);
+		return ccr_summary_alloc(fam, ccr_agg_context(fcinfo, fname));
+	}
+	ccr_require_agg(fcinfo, fname);
+	return (CcrSummaryHeader *) PG_GETARG_POINTER(0);
+}
 
 /*
  * A row whose data is NULL is skipped: the state passes through unchanged.
@@ -132,12 +218,5 @@ extern void ccr_add_count(int64 *slot, int64 delta, const char *what);
 		} \
 	} while (0)
 
-static inline double
-ccr_arg_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval)
-{
-	if (is_interval)
-		return ccr_interval_seconds(PG_GETARG_INTERVAL_P(argno));
-	return PG_GETARG_FLOAT8(argno);
-}
 
 #endif							/* CCR_METRICS_H */

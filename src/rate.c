@@ -40,17 +40,8 @@ CCR_SUMMARY_SQL_FUNCS(ccr_rate_summary, rate_family)
 static inline Datum
 rate_step(FunctionCallInfo fcinfo, bool hit, int sign)
 {
-	MemoryContext aggcxt = ccr_agg_context(fcinfo, "ccr.rate_trans");
-	RateSummary *s;
+	RateSummary *s = (RateSummary *) ccr_trans_state(fcinfo, &rate_family, "ccr.rate_trans", sign);
 
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.rate_inv called on an empty state");
-		s = (RateSummary *) ccr_summary_alloc(&rate_family, aggcxt);
-	}
-	else
-		s = (RateSummary *) PG_GETARG_POINTER(0);
 	s->hits += sign * (int64) hit;
 	s->total += sign;
 	PG_RETURN_POINTER(s);

@@ -153,7 +153,6 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 	SlPolicy	policy = SL_NEGATIVE;
 	double		wait;
 	bool		answered;
-	MemoryContext aggcxt;
 	SlSummary  *s;
 	int64		us;
 
@@ -172,33 +171,22 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 		}
 	}
 
+	/* no state before the first non-NULL row, except in a window frame */
+	if (PG_ARGISNULL(0) && (PG_ARGISNULL(1) || PG_ARGISNULL(2)) &&
+		AggCheckCallContext(fcinfo, NULL) != AGG_CONTEXT_WINDOW)
+		PG_RETURN_NULL();
+
+	s = (SlSummary *) ccr_trans_state(fcinfo, &sl_family, "ccr.sl_trans", sign);
 	if (PG_ARGISNULL(0))
 	{
-		/* no state before the first non-NULL row, except in a window frame */
-		if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		{
-			if (AggCheckCallContext(fcinfo, &aggcxt) != AGG_CONTEXT_WINDOW)
-				PG_RETURN_NULL();
-		}
-		else if (sign < 0)
-			elog(ERROR, "ccr.sl_inv called on an empty state");
-		aggcxt = ccr_agg_context(fcinfo, "ccr.sl_trans");
-		s = (SlSummary *) ccr_summary_alloc(&sl_family, aggcxt);
 		s->threshold = threshold;
 		s->short_abandon = short_abandon;
 		s->policy = policy;
 	}
-	else
-	{
-		(void) ccr_agg_context(fcinfo, "ccr.sl_trans");
-		s = (SlSummary *) PG_GETARG_POINTER(0);
-		if (s->threshold != threshold)
-			sl_param_changed("threshold");
-		if (s->short_abandon != short_abandon)
-			sl_param_changed("short_abandon");
-		if (s->policy != policy)
-			sl_param_changed("policy");
-	}
+	else if (unlikely(s->threshold != threshold || s->short_abandon != short_abandon ||
+					  s->policy != policy))
+		sl_param_changed(s->threshold != threshold ? "threshold" :
+						 s->short_abandon != short_abandon ? "short_abandon" : "policy");
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(s);
 

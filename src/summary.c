@@ -342,12 +342,11 @@ ccr_param_mismatch(const CcrFamily *fam, const char *param)
 }
 
 void
-ccr_add_count(int64 *slot, int64 delta, const char *what)
+ccr_count_overflow(const char *what)
 {
-	if (pg_add_s64_overflow(*slot, delta, slot))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s out of range", what)));
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s out of range", what)));
 }
 
 /*

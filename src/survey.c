@@ -72,7 +72,6 @@ CCR_SUMMARY_SQL_FUNCS(ccr_nps_summary, nps_family)
 static inline Datum
 csat_step(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcxt;
 	CsatSummary *s;
 	int32		score,
 				scale;
@@ -93,15 +92,7 @@ csat_step(FunctionCallInfo fcinfo, int sign)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("CSAT score %d is outside 1..%d", score, scale)));
 
-	aggcxt = ccr_agg_context(fcinfo, "ccr.csat_trans");
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.csat_inv called on an empty state");
-		s = (CsatSummary *) ccr_summary_alloc(&csat_family, aggcxt);
-	}
-	else
-		s = (CsatSummary *) PG_GETARG_POINTER(0);
+	s = (CsatSummary *) ccr_trans_state(fcinfo, &csat_family, "ccr.csat_trans", sign);
 	s->responses += sign;
 	s->satisfied += sign * (int64) (score >= scale - 1);
 	PG_RETURN_POINTER(s);
@@ -125,7 +116,6 @@ ccr_csat_inv(PG_FUNCTION_ARGS)
 static inline Datum
 nps_step(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcxt;
 	NpsSummary *s;
 	int32		score;
 
@@ -136,15 +126,7 @@ nps_step(FunctionCallInfo fcinfo, int sign)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("NPS score %d is outside 0..10", score)));
 
-	aggcxt = ccr_agg_context(fcinfo, "ccr.nps_trans");
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.nps_inv called on an empty state");
-		s = (NpsSummary *) ccr_summary_alloc(&nps_family, aggcxt);
-	}
-	else
-		s = (NpsSummary *) PG_GETARG_POINTER(0);
+	s = (NpsSummary *) ccr_trans_state(fcinfo, &nps_family, "ccr.nps_trans", sign);
 	s->responses += sign;
 	s->promoters += sign * (int64) (score >= 9);
 	s->detractors += sign * (int64) (score <= 6);

@@ -343,7 +343,13 @@ dur_step(FunctionCallInfo fcinfo, bool is_interval)
 	double		x;
 	int64		us;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	if (PG_ARGISNULL(1))
+	{
+		/* NULL rows are skipped; no moving-aggregate form, so NULL may stay */
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
 	(void) ccr_agg_context(fcinfo, "ccr.duration_trans");
 	x = ccr_arg_seconds(fcinfo, 1, is_interval);
 	/* the common case inline; anything else gets the shared checks (22003) */

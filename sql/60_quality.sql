@@ -98,6 +98,17 @@ CROSS JOIN LATERAL (SELECT sum(ces)::float8 / nullif(count(ces), 0) AS ces,
 						   ccr.qa_score(earned, possible, auto_fail) AS qa,
 						   ccr.qa_agg(earned, possible, auto_fail)::text AS qa_s
 					FROM regress.quality q WHERE q.id BETWEEN w.id - 49 AND w.id) f;
+-- frames that start with NULL rows (all-NULL frames read as NULL)
+CREATE VIEW regress.quality_nullhead AS
+SELECT id, CASE WHEN id <= 30 THEN NULL ELSE ces END AS ces, ces_scale,
+	   earned, CASE WHEN id <= 30 THEN NULL ELSE possible END AS possible, auto_fail
+FROM regress.quality WHERE id <= 200;
+SELECT count(*) AS frames, count(*) FILTER (WHERE w.ces IS NULL AND w.qa IS NULL) AS null_frames,
+	   bool_and(w.ces IS NOT DISTINCT FROM f.ces AND w.qa IS NOT DISTINCT FROM f.qa) AS null_head_window_ok
+FROM (SELECT id, ccr.ces(ces, ces_scale) OVER w AS ces, ccr.qa_score(earned, possible, auto_fail) OVER w AS qa
+	  FROM regress.quality_nullhead WINDOW w AS (ORDER BY id ROWS 9 PRECEDING)) w
+CROSS JOIN LATERAL (SELECT sum(ces)::float8 / nullif(count(ces), 0) AS ces, ccr.qa_score(earned, possible, auto_fail) AS qa
+					FROM regress.quality_nullhead q WHERE q.id BETWEEN w.id - 9 AND w.id) f;
 SELECT count(*) AS frames,
 	   bool_and(w.ces IS NOT DISTINCT FROM f.ces AND w.qa IS NOT DISTINCT FROM f.qa) AS rollup_window_ok
 FROM (SELECT grp, day, (ccr.rollup(ces) OVER w)::text AS ces, (ccr.rollup(qa) OVER w)::text AS qa

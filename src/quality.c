@@ -60,7 +60,7 @@ ces_step(FunctionCallInfo fcinfo, int sign)
 	int32		score,
 				scale;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(1), &ces_family);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -199,7 +199,7 @@ qa_step(FunctionCallInfo fcinfo, int sign)
 	int64		earned_m,
 				possible_m;
 
-	CCR_SKIP_NULL_ROW(PG_ARGISNULL(2) || (PG_ARGISNULL(1) && !auto_fail));
+	CCR_SKIP_NULL_ROW(PG_ARGISNULL(2) || (PG_ARGISNULL(1) && !auto_fail), &qa_family);
 	possible = PG_GETARG_FLOAT8(2);
 	if (!(possible > 0) || isinf(possible))
 		ereport(ERROR,

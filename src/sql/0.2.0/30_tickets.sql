@@ -88,6 +88,19 @@ CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
 CREATE TRIGGER calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ccr.calendar_holidays
 	FOR EACH STATEMENT EXECUTE FUNCTION ccr.calendar_changed();
 
+-- Business time.  STABLE: the result depends on the calendar tables.  Not
+-- STRICT: a NULL start or finish gives NULL, a NULL calendar is an error.
+CREATE FUNCTION ccr.business_seconds(start timestamptz, finish timestamptz, calendar text)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'ccr_business_seconds' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ccr.business_seconds(timestamptz, timestamptz, text) IS
+	'seconds of open hours of calendar in [start, finish) (negative when finish < start); hours are local wall-clock times of the calendar''s time zone';
+CREATE FUNCTION ccr.business_add(start timestamptz, seconds double precision, calendar text)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'ccr_business_add' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION ccr.business_add(timestamptz, double precision, text) IS
+	'first instant at which seconds business seconds of calendar have passed since start (an SLA due time); business_seconds(start, business_add(start, x, c), c) = x';
+
 -- The 'default' calendar belongs to the extension: it is created here, so
 -- pg_dump leaves it out (it would otherwise be restored twice).
 INSERT INTO ccr.calendars (name, timezone) VALUES ('default', 'UTC');

@@ -62,8 +62,12 @@ typedef struct DurSummary
 
 static double inv_log_gamma;
 
-static inline int32
-dur_index(double x)
+/*
+ * Bucket index of a positive finite x: ceil(log(x) / log(GAMMA)), computed
+ * exactly like that (the definition, used by validation too).
+ */
+static int32
+dur_index_slow(double x)
 {
 	double		i;
 
@@ -75,6 +79,57 @@ dur_index(double x)
 		return i > 0 ? DUR_IDX_MAX : DUR_IDX_MIN;
 	/* ceil(i) without the libm call: truncate, then step up if cut */
 	return (int32) i + ((double) (int32) i < i);
+}
+
+/*
+ * The same index without log() for most values: x = 2^e * m, and log_gamma
+ * of m is bracketed by a table over the top 12 mantissa bits.  When both
+ * ends of the bracket (widened far beyond any rounding error) have the same
+ * ceiling, that is the index; otherwise (about 1 value in 20) ask log().
+ */
+#define DUR_MANT_BITS	10
+static double dur_mant_log[(1 << DUR_MANT_BITS) + 1];
+static double dur_log2_gamma;
+static bool dur_table_ready = false;
+
+static void
+dur_table_init(void)
+{
+	if (inv_log_gamma == 0)
+		inv_log_gamma = 1.0 / log(DUR_GAMMA);
+	for (int c = 0; c <= (1 << DUR_MANT_BITS); c++)
+		dur_mant_log[c] = log(1.0 + (double) c / (1 << DUR_MANT_BITS)) * inv_log_gamma;
+	dur_log2_gamma = log(2.0) * inv_log_gamma;
+	dur_table_ready = true;
+}
+
+static inline int32
+dur_index(double x)
+{
+	uint64		bits;
+	int			e;
+	int			c;
+	double		base,
+				lo,
+				hi;
+	int32		ilo,
+				ihi;
+
+	if (unlikely(!dur_table_ready))
+		dur_table_init();
+	memcpy(&bits, &x, sizeof(bits));
+	e = (int) ((bits >> 52) & 0x7ff);
+	if (unlikely(e == 0 || e == 0x7ff))
+		return dur_index_slow(x);	/* subnormal (or not finite) */
+	c = (int) ((bits >> (52 - DUR_MANT_BITS)) & ((1 << DUR_MANT_BITS) - 1));
+	base = (double) (e - 1023) * dur_log2_gamma;
+	lo = base + dur_mant_log[c] - 1e-6;
+	hi = base + dur_mant_log[c + 1] + 1e-6;
+	ilo = (int32) lo + ((double) (int32) lo < lo);
+	ihi = (int32) hi + ((double) (int32) hi < hi);
+	if (likely(ilo == ihi))
+		return ilo;
+	return dur_index_slow(x);
 }
 
 static inline double

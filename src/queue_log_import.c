@@ -70,6 +70,9 @@ typedef struct Visit
 	int			visit;			/* 1, 2, ... per (callid, queue) */
 	bool		open;			/* in the open list */
 	dlist_node	node;
+	bool		done;			/* in the done list (ENDED or REJECTED) */
+	dlist_node	donenode;
+	int64		done_us;		/* log time it ended or was rejected */
 	int64		enter_us;
 	int64		connect_us;
 	int64		last_us;
@@ -95,6 +98,8 @@ typedef struct ImportState
 	MemoryContext cxt;			/* hash table, visits, lines */
 	HTAB	   *visits;
 	dlist_head	open;			/* WAITING / CONNECTED / ORPHAN visits */
+	dlist_head	done;			/* ENDED / REJECTED visits, oldest first */
+	int64		max_us;			/* latest log time read */
 	Tuplestorestate *ts;
 	TupleDesc	desc;
 	int64		lines_read;
@@ -270,6 +275,50 @@ visit_set_open(ImportState *st, Visit *vs, bool open)
 	vs->open = open;
 }
 
+/*
+ * A visit that ended (or was rejected) stays in the hash for a while, to drop
+ * duplicate lines and reject events after the end; once the log is
+ * CCR_QL_FORGET_US past its end it is forgotten, which keeps the hash table
+ * (and the cache misses of its lookups) to the calls of the last hours
+ * instead of the whole log.  A late line of a forgotten call is an orphan:
+ * ignored when the call is already a contact.
+ */
+#define CCR_QL_FORGET_US (INT64CONST(2) * 3600 * USECS_PER_SEC)
+
+static void
+visit_set_done(ImportState *st, Visit *vs, int64 t)
+{
+	if (vs->done)
+		dlist_delete(&vs->donenode);
+	vs->done = true;
+	vs->done_us = Max(t, st->max_us);
+	dlist_push_tail(&st->done, &vs->donenode);
+}
+
+static void
+forget_old_visits(ImportState *st)
+{
+	while (!dlist_is_empty(&st->done))
+	{
+		Visit	   *vs = dlist_head_element(Visit, donenode, &st->done);
+		VisitKey	key;
+
+		if (vs->done_us >= st->max_us - CCR_QL_FORGET_US)
+			break;
+		dlist_delete(&vs->donenode);
+		key = vs->key;
+		if (vs->h)
+			pfree(vs->h);
+		if (vs->agent)
+			pfree(vs->agent);
+		if (vs->customer)
+			pfree(vs->customer);
+		visit_clear_lines(vs);
+		hash_search(st->visits, &key, HASH_REMOVE, NULL);
+		pfree((void *) key.s);
+	}
+}
+
 /* Emits every buffered line of the visit as kind (pending/orphan) or as a
  * reject with reason, and forgets the lines. */
 static void
@@ -317,6 +366,7 @@ visit_reject(ImportState *st, Visit *vs, const char *reason)
 	visit_flush(st, vs, NULL, reason);
 	vs->state = VS_REJECTED;
 	visit_set_open(st, vs, false);
+	visit_set_done(st, vs, vs->last_us);
 }
 
 static char *
@@ -375,6 +425,7 @@ emit_contact(ImportState *st, Visit *vs, const char *outcome, int64 end_us,
 
 	vs->state = VS_ENDED;
 	visit_set_open(st, vs, false);
+	visit_set_done(st, vs, end_us);
 	visit_clear_lines(vs);
 	if (vs->agent)
 		pfree(vs->agent);
@@ -445,6 +496,12 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 	char	   *kbuf;
 	int64		t = l->time_us;
 	const char *evname;
+
+	if (t > st->max_us)
+	{
+		st->max_us = t;
+		forget_old_visits(st);
+	}
 
 	switch (ev)
 	{
@@ -522,6 +579,7 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 		vs->state = VS_NEW;
 		vs->visit = 0;
 		vs->open = false;
+		vs->done = false;
 		vs->agent = vs->customer = NULL;
 		vs->buf = NULL;
 		vs->lineno = NULL;
@@ -624,6 +682,11 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 	if (vs->state != VS_WAITING && vs->state != VS_CONNECTED)
 	{
 		Assert(ev == CCR_QL_EV_ENTERQUEUE);
+		if (vs->done)
+		{
+			dlist_delete(&vs->donenode);
+			vs->done = false;
+		}
 		vs->state = VS_WAITING;
 		vs->visit++;
 		vs->enter_us = vs->last_us = t;
@@ -915,6 +978,7 @@ ccr_queue_log_process(PG_FUNCTION_ARGS)
 	st.visits = hash_create("queue_log visits", 4096, &ctl,
 							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	dlist_init(&st.open);
+	dlist_init(&st.done);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

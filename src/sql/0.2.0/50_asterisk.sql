@@ -99,6 +99,7 @@ COMMENT ON FUNCTION ccr._asterisk_customer(text) IS 'internal: caller id to cust
 CREATE FUNCTION ccr.import_queue_log(source regclass)
 	RETURNS TABLE (lines_read bigint, contacts_added bigint, contacts_updated bigint, rejected bigint)
 	LANGUAGE plpgsql VOLATILE
+	SET jit = off	-- compiling the big one-shot queries costs more than it saves
 	AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -122,8 +123,10 @@ BEGIN
 	FROM pg_attribute WHERE attrelid = source AND attnum > 0 AND NOT attisdropped;
 
 	IF 'line' = ANY (cols) THEN
+		-- file order: the id column's if there is one, else the table's own
 		q := format('SELECT NULL::int8, coalesce(line::text, ''''), NULL::timestamptz, NULL::text, NULL::text, '
-					'NULL::text, NULL::text, NULL::text, NULL::text FROM %s', source);
+					'NULL::text, NULL::text, NULL::text, NULL::text FROM %s%s', source,
+					CASE WHEN 'id' = ANY (cols) THEN ' ORDER BY id' ELSE '' END);
 	ELSIF cols @> ARRAY['time', 'callid', 'queuename', 'agent', 'event']
 		  AND ('data1' = ANY (cols) OR 'data' = ANY (cols)) THEN
 		SELECT t.typcategory INTO typcat
@@ -203,14 +206,15 @@ BEGIN
 		WHERE r.kind = 'contact'
 		ON CONFLICT (source, source_id, queue) DO UPDATE
 		SET agent = EXCLUDED.agent,
-			customer = coalesce(EXCLUDED.customer, c.customer),
+			-- a number already there (from the CDR, or set by hand) stays
+			customer = coalesce(c.customer, EXCLUDED.customer),
 			offered_at = EXCLUDED.offered_at,
 			answered_at = EXCLUDED.answered_at,
 			ended_at = EXCLUDED.ended_at,
 			outcome = EXCLUDED.outcome,
 			talk_s = EXCLUDED.talk_s,
 			transferred = EXCLUDED.transferred
-		WHERE (c.agent, coalesce(EXCLUDED.customer, c.customer), c.offered_at, c.answered_at,
+		WHERE (c.agent, coalesce(c.customer, EXCLUDED.customer), c.offered_at, c.answered_at,
 			   c.ended_at, c.outcome, c.talk_s, c.transferred)
 			  IS DISTINCT FROM
 			  (EXCLUDED.agent, c.customer, EXCLUDED.offered_at, EXCLUDED.answered_at,
@@ -223,7 +227,7 @@ BEGIN
 		   (SELECT count(*) FROM r WHERE r.kind = 'reject') + (SELECT count(*) FROM orphan_rej);
 END
 $fn$;
-COMMENT ON FUNCTION ccr.import_queue_log(regclass) IS 'imports Asterisk queue_log rows (a table with a text column "line" of queue_log file lines, or the realtime columns time, callid, queuename, agent, event, data1..data5 | data) into ccr.contacts (source asterisk, source_id = callid); calls not ended yet wait in ccr.queue_log_pending, unusable lines go to ccr.queue_log_rejects; idempotent';
+COMMENT ON FUNCTION ccr.import_queue_log(regclass) IS 'imports Asterisk queue_log rows (a table with a text column "line" of queue_log file lines, read in the order of its column "id" if it has one, else in table order, or the realtime columns time, callid, queuename, agent, event, data1..data5 | data) into ccr.contacts (source asterisk, source_id = callid); calls not ended yet wait in ccr.queue_log_pending, unusable lines go to ccr.queue_log_rejects; idempotent';
 
 CREATE FUNCTION ccr.queue_log_expire_pending(older_than interval)
 	RETURNS bigint

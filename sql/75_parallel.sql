@@ -37,6 +37,15 @@ INSERT INTO regress.scale_aggs (src, label, expr) VALUES
 	('calls', 'csat_agg', 'ccr.csat_agg(csat5, 5)::text'),
 	('calls', 'nps', 'ccr.nps(nps)'),
 	('calls', 'nps_agg', 'ccr.nps_agg(nps)::text'),
+	('calls', 'duration_agg', 'ccr.duration_agg(talk)::text'),
+	('calls', 'duration_agg_iv', 'ccr.duration_agg(wait * interval ''1 second'')::text'),
+	('calls', 'duration_p90', 'ccr.percentile(ccr.duration_agg(wait), 0.9)'),
+	('calls', 'duration_mean', 'ccr.mean(ccr.duration_agg(talk))'),
+	('calls', 'backlog_agg', 'ccr.backlog_agg(at, at + talk * interval ''1 second'', ''2026-03-01 00:00+00'', ''2026-03-15 00:00+00'', interval ''1 day'')::text'),
+	('calls', 'ces', 'ccr.ces(csat5, 5)'),
+	('calls', 'ces_agg', 'ccr.ces_agg(csat5, 5)::text'),
+	('calls', 'qa_score', 'ccr.qa_score(hold, 60, flag)'),
+	('calls', 'qa_agg', 'ccr.qa_agg(hold, 60, flag)::text'),
 	('summaries', 'rollup_sl', 'ccr.rollup(sl)::text'),
 	('summaries', 'rollup_sl_service_level', 'ccr.service_level(ccr.rollup(sl), ''ignore'')'),
 	('summaries', 'rollup_rate', 'ccr.rollup(rate)::text'),
@@ -45,6 +54,11 @@ INSERT INTO regress.scale_aggs (src, label, expr) VALUES
 	('summaries', 'rollup_csat', 'ccr.rollup(csat)::text'),
 	('summaries', 'rollup_nps', 'ccr.rollup(nps)::text'),
 	('summaries', 'rollup_nps_nps', 'ccr.nps(ccr.rollup(nps))'),
+	('summaries', 'rollup_duration', 'ccr.rollup(dur)::text'),
+	('summaries', 'rollup_duration_p50', 'ccr.percentile(ccr.rollup(dur), 0.5)'),
+	('summaries', 'rollup_backlog', 'ccr.rollup(backlog)::text'),
+	('summaries', 'rollup_ces', 'ccr.rollup(ces)::text'),
+	('summaries', 'rollup_qa', 'ccr.rollup(qa)::text'),
 	-- negative control: differs between the serial and the parallel run, so
 	-- the checker must report it
 	('control', 'control_differs', 'max(id) + current_setting(''max_parallel_workers_per_gather'')::int');
@@ -54,7 +68,9 @@ CREATE TABLE regress.scale_summaries AS
 SELECT grp, id / 500 AS block,
 	   ccr.sl_agg(wait, answered, 20, 5) AS sl, ccr.rate_agg(flag) AS rate,
 	   ccr.aht_agg(talk, hold, acw) AS aht, ccr.csat_agg(csat5, 5) AS csat,
-	   ccr.nps_agg(nps) AS nps
+	   ccr.nps_agg(nps) AS nps, ccr.duration_agg(talk) AS dur,
+	   ccr.backlog_agg(at, at + talk * interval '1 second', '2026-03-01 00:00+00', '2026-03-15 00:00+00', interval '1 day') AS backlog,
+	   ccr.ces_agg(csat5, 5) AS ces, ccr.qa_agg(hold, 60, flag) AS qa
 FROM regress.calls GROUP BY grp, id / 500;
 ANALYZE regress.scale_summaries;
 
@@ -171,13 +187,21 @@ SELECT count(*) AS groups,
 						   OR r.rate::text IS DISTINCT FROM d.rate::text
 						   OR r.aht::text IS DISTINCT FROM d.aht::text
 						   OR r.csat::text IS DISTINCT FROM d.csat::text
-						   OR r.nps::text IS DISTINCT FROM d.nps::text) AS rollup_vs_direct_mismatches
+						   OR r.nps::text IS DISTINCT FROM d.nps::text
+						   OR r.dur::text IS DISTINCT FROM d.dur::text
+						   OR r.backlog::text IS DISTINCT FROM d.backlog::text
+						   OR r.ces::text IS DISTINCT FROM d.ces::text
+						   OR r.qa::text IS DISTINCT FROM d.qa::text) AS rollup_vs_direct_mismatches
 FROM (SELECT grp, ccr.rollup(sl) AS sl, ccr.rollup(rate) AS rate, ccr.rollup(aht) AS aht,
-			 ccr.rollup(csat) AS csat, ccr.rollup(nps) AS nps
+			 ccr.rollup(csat) AS csat, ccr.rollup(nps) AS nps, ccr.rollup(dur) AS dur,
+			 ccr.rollup(backlog) AS backlog, ccr.rollup(ces) AS ces, ccr.rollup(qa) AS qa
 	  FROM regress.scale_summaries GROUP BY grp) r
 	 FULL JOIN
 	 (SELECT grp, ccr.sl_agg(wait, answered, 20, 5) AS sl, ccr.rate_agg(flag) AS rate,
-			 ccr.aht_agg(talk, hold, acw) AS aht, ccr.csat_agg(csat5, 5) AS csat, ccr.nps_agg(nps) AS nps
+			 ccr.aht_agg(talk, hold, acw) AS aht, ccr.csat_agg(csat5, 5) AS csat, ccr.nps_agg(nps) AS nps,
+			 ccr.duration_agg(talk) AS dur,
+			 ccr.backlog_agg(at, at + talk * interval '1 second', '2026-03-01 00:00+00', '2026-03-15 00:00+00', interval '1 day') AS backlog,
+			 ccr.ces_agg(csat5, 5) AS ces, ccr.qa_agg(hold, 60, flag) AS qa
 	  FROM regress.calls GROUP BY grp) d USING (grp);
 RESET ALL;
 
@@ -198,6 +222,19 @@ SELECT ccr.csat_summary_combine(z, z)::text = z::text AS csat_ok, ccr.csat(ccr.c
 FROM (VALUES ('v=1 responses=0 satisfied=0'::ccr.csat_summary)) v(z);
 SELECT ccr.nps_summary_combine(z, z)::text = z::text AS nps_ok, ccr.nps(ccr.nps_summary_combine(z, z)) IS NULL AS nps_null
 FROM (VALUES ('v=1 responses=0 promoters=0 detractors=0'::ccr.nps_summary)) v(z);
+SELECT ccr.duration_summary_combine(z, z)::text = z::text AS duration_ok,
+	   ccr.mean(ccr.duration_summary_combine(z, z)) IS NULL AS mean_null,
+	   ccr.percentile(ccr.duration_summary_combine(z, z), 0.5) IS NULL AS percentile_null
+FROM (VALUES ('v=1 count=0 zeros=0 sum_us=0 min_positive=0 max=0 buckets='::ccr.duration_summary)) v(z);
+SELECT ccr.ces_summary_combine(z, z)::text = z::text AS ces_ok, ccr.ces(ccr.ces_summary_combine(z, z)) IS NULL AS ces_null
+FROM (VALUES ('v=1 responses=0 score_sum=0'::ccr.ces_summary)) v(z);
+SELECT ccr.qa_summary_combine(z, z)::text = z::text AS qa_ok, ccr.qa_score(ccr.qa_summary_combine(z, z)) IS NULL AS qa_null
+FROM (VALUES ('v=1 evaluations=0 auto_failed=0 earned_micro=0 possible_micro=0'::ccr.qa_summary)) v(z);
+-- a backlog grid with nothing in it (the only contact is after the grid)
+SELECT ccr.backlog_summary_combine(z, z)::text = z::text AS backlog_ok,
+	   (SELECT sum(open_at_start + opened + closed) FROM ccr.backlog(ccr.backlog_summary_combine(z, z))) = 0 AS backlog_all_zero
+FROM (SELECT ccr.backlog_agg(t, t, '2026-01-01 00:00+00', '2026-01-03 00:00+00', interval '1 day') AS z
+	  FROM (VALUES (timestamptz '2027-01-01 00:00+00')) v(t)) x;
 -- an empty summary combined with a real one is the real one, either side
 SELECT ccr.rate_summary_combine(z, s)::text = s::text AND ccr.rate_summary_combine(s, z)::text = s::text AS identity_ok
 FROM (VALUES ('v=1 hits=0 total=0'::ccr.rate_summary)) v(z),

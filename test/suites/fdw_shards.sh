@@ -28,7 +28,7 @@ for d in "$shard1" "$shard2"; do
 CREATE EXTENSION ccr_metrics;
 CREATE TABLE public.contacts (
 	contact_id bigint PRIMARY KEY, customer text NOT NULL, queue text NOT NULL,
-	offered_at timestamptz NOT NULL, answered boolean, wait_s double precision,
+	offered_at timestamptz NOT NULL, ended_at timestamptz, answered boolean, wait_s double precision,
 	talk_s double precision, hold_s double precision, acw_s double precision,
 	fcr boolean, resolved boolean, reopens integer,
 	csat_score integer, csat_scale integer, nps_score integer, ces_score integer);
@@ -59,6 +59,7 @@ SELECT g AS contact_id,
 	   'cust-' || (1 + floor(random() * 1500))::int AS customer,
 	   'q' || (g % 4) AS queue,
 	   timestamptz '2026-01-01 00:00+00' + g * interval '4 minutes' + random() * interval '3 minutes' AS offered_at,
+	   NULL::timestamptz AS ended_at,
 	   CASE WHEN g % 31 = 0 THEN NULL ELSE random() < 0.8 END AS answered,
 	   CASE WHEN g % 37 = 0 THEN NULL WHEN g % 13 = 0 THEN 20.0
 			ELSE round((random() * random() * 90)::numeric, 3)::float8 END AS wait_s,
@@ -73,6 +74,7 @@ SELECT g AS contact_id,
 	   CASE WHEN g % 4 = 1 THEN NULL ELSE (random() * 10)::int END AS nps_score,
 	   CASE WHEN g % 3 = 2 THEN NULL ELSE 1 + (random() * 6)::int END AS ces_score
 FROM generate_series(1, 20000) g;
+UPDATE contacts SET ended_at = offered_at + (coalesce(wait_s, 0) + coalesce(talk_s, 0)) * interval '1 second';
 
 -- The distributed table: hash partitions by customer, each a foreign table
 -- on one shard.  Inserting routes every row to its customer's shard.
@@ -104,7 +106,11 @@ INSERT INTO aggs (label, expr, typ) VALUES
 	('rate_agg resolved', 'ccr.rate_agg(resolved)', 'ccr.rate_summary'),
 	('aht_agg', 'ccr.aht_agg(talk_s, hold_s, acw_s)', 'ccr.aht_summary'),
 	('csat_agg', 'ccr.csat_agg(csat_score, csat_scale)', 'ccr.csat_summary'),
-	('nps_agg', 'ccr.nps_agg(nps_score)', 'ccr.nps_summary');
+	('nps_agg', 'ccr.nps_agg(nps_score)', 'ccr.nps_summary'),
+	('duration_agg', 'ccr.duration_agg(talk_s)', 'ccr.duration_summary'),
+	('backlog_agg', 'ccr.backlog_agg(offered_at, ended_at, ''2026-01-01 00:00+00'', ''2026-02-01 00:00+00'', interval ''1 day'')', 'ccr.backlog_summary'),
+	('ces_agg', 'ccr.ces_agg(ces_score, 7)', 'ccr.ces_summary'),
+	('qa_agg', 'ccr.qa_agg(hold_s, 60, fcr)', 'ccr.qa_summary');
 
 -- For one aggregate: is the call shipped to the shards, and does the
 -- coordinator's rollup of the shard summaries equal the single-node summary
@@ -152,7 +158,7 @@ SELECT ccr.service_level(ccr.rollup(s)) FROM (SELECT ccr.sl_agg(wait_s, answered
 											  UNION ALL SELECT ccr.sl_agg(wait_s, answered, 20) FROM dist_contacts_2) u;
 
 -- Accessors of the combined summary equal the one-step aggregates on one node.
-SELECT check_that('service_level, abandon_rate, asa, aht, csat, nps of combined summaries = one-step aggregates on one node',
+SELECT check_that('service_level, abandon_rate, asa, aht, fcr_rate, csat, nps, percentile, mean, ces, qa_score of combined summaries = one-step aggregates on one node',
 		ccr.service_level(sl) = (SELECT ccr.service_level(wait_s, answered, 20) FROM contacts)
 		AND ccr.service_level(sl, 'ignore') = (SELECT ccr.service_level(wait_s, answered, 20, 'ignore', 0) FROM contacts)
 		AND ccr.abandon_rate(sl) = (SELECT ccr.abandon_rate(wait_s, answered, 0) FROM contacts)
@@ -160,13 +166,20 @@ SELECT check_that('service_level, abandon_rate, asa, aht, csat, nps of combined 
 		AND ccr.aht(aht) = (SELECT ccr.aht(talk_s, hold_s, acw_s) FROM contacts)
 		AND ccr.rate(fcr) = (SELECT ccr.fcr_rate(fcr) FROM contacts)
 		AND ccr.csat(csat) = (SELECT ccr.csat(csat_score, csat_scale) FROM contacts)
-		AND ccr.nps(nps) = (SELECT ccr.nps(nps_score) FROM contacts))
-FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(aht) aht, ccr.rollup(fcr) fcr, ccr.rollup(csat) csat, ccr.rollup(nps) nps
+		AND ccr.nps(nps) = (SELECT ccr.nps(nps_score) FROM contacts)
+		AND ccr.percentile(dur, 0.9) = (SELECT ccr.percentile(ccr.duration_agg(talk_s), 0.9) FROM contacts)
+		AND ccr.mean(dur) = (SELECT ccr.mean(ccr.duration_agg(talk_s)) FROM contacts)
+		AND ccr.ces(ces) = (SELECT ccr.ces(ces_score, 7) FROM contacts)
+		AND ccr.qa_score(qa) = (SELECT ccr.qa_score(hold_s, 60, fcr) FROM contacts))
+FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(aht) aht, ccr.rollup(fcr) fcr, ccr.rollup(csat) csat, ccr.rollup(nps) nps,
+			 ccr.rollup(dur) dur, ccr.rollup(ces) ces, ccr.rollup(qa) qa
 	  FROM (SELECT ccr.sl_agg(wait_s, answered, 20) sl, ccr.aht_agg(talk_s, hold_s, acw_s) aht, ccr.rate_agg(fcr) fcr,
-				   ccr.csat_agg(csat_score, csat_scale) csat, ccr.nps_agg(nps_score) nps FROM dist_contacts_1
+				   ccr.csat_agg(csat_score, csat_scale) csat, ccr.nps_agg(nps_score) nps,
+				   ccr.duration_agg(talk_s) dur, ccr.ces_agg(ces_score, 7) ces, ccr.qa_agg(hold_s, 60, fcr) qa FROM dist_contacts_1
 			UNION ALL
 			SELECT ccr.sl_agg(wait_s, answered, 20), ccr.aht_agg(talk_s, hold_s, acw_s), ccr.rate_agg(fcr),
-				   ccr.csat_agg(csat_score, csat_scale), ccr.nps_agg(nps_score) FROM dist_contacts_2) u) x;
+				   ccr.csat_agg(csat_score, csat_scale), ccr.nps_agg(nps_score),
+				   ccr.duration_agg(talk_s), ccr.ces_agg(ces_score, 7), ccr.qa_agg(hold_s, 60, fcr) FROM dist_contacts_2) u) x;
 
 SQL
 
@@ -217,54 +230,72 @@ for d in "$shard1" "$shard2"; do
 CREATE TABLE kpi_daily AS
 SELECT date_trunc('day', offered_at, 'UTC') AS day, queue,
 	   ccr.sl_agg(wait_s, answered, 20, 5) AS sl, ccr.rate_agg(fcr) AS fcr, ccr.aht_agg(talk_s, hold_s, acw_s) AS aht,
-	   ccr.csat_agg(csat_score, csat_scale) AS csat, ccr.nps_agg(nps_score) AS nps
+	   ccr.csat_agg(csat_score, csat_scale) AS csat, ccr.nps_agg(nps_score) AS nps,
+	   ccr.duration_agg(talk_s) AS dur,
+	   ccr.backlog_agg(offered_at, ended_at, '2026-01-01 00:00+00', '2026-02-01 00:00+00', interval '1 day') AS backlog,
+	   ccr.ces_agg(ces_score, 7) AS ces, ccr.qa_agg(hold_s, 60, fcr) AS qa
 FROM contacts GROUP BY 1, 2;
 SQL
 done
 psql -qAtX -v ON_ERROR_STOP=1 -d "$coord" >>"$out" <<'SQL'
 CREATE FOREIGN TABLE kpi_daily_1 (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
-	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary) SERVER shard1 OPTIONS (table_name 'kpi_daily');
+	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary) SERVER shard1 OPTIONS (table_name 'kpi_daily');
 CREATE FOREIGN TABLE kpi_daily_2 (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
-	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary) SERVER shard2 OPTIONS (table_name 'kpi_daily');
+	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary) SERVER shard2 OPTIONS (table_name 'kpi_daily');
 SELECT check_that('ccr.rollup over a shard''s stored summaries is shipped (WHERE on day too)',
-				  plan_of('SELECT ccr.rollup(sl), ccr.rollup(fcr), ccr.rollup(aht), ccr.rollup(csat), ccr.rollup(nps) FROM kpi_daily_1 WHERE day >= ''2026-01-10''')
-				  ~ 'Remote SQL: SELECT ccr\.rollup\(sl\), ccr\.rollup\(fcr\), ccr\.rollup\(aht\), ccr\.rollup\(csat\), ccr\.rollup\(nps\) FROM public\.kpi_daily WHERE');
+				  plan_of('SELECT ccr.rollup(sl), ccr.rollup(fcr), ccr.rollup(aht), ccr.rollup(csat), ccr.rollup(nps), ccr.rollup(dur), ccr.rollup(backlog), ccr.rollup(ces), ccr.rollup(qa) FROM kpi_daily_1 WHERE day >= ''2026-01-10''')
+				  ~ 'Remote SQL: SELECT ccr\.rollup\(sl\), ccr\.rollup\(fcr\), ccr\.rollup\(aht\), ccr\.rollup\(csat\), ccr\.rollup\(nps\), ccr\.rollup\(dur\), ccr\.rollup\(backlog\), ccr\.rollup\(ces\), ccr\.rollup\(qa\) FROM public\.kpi_daily WHERE');
 SELECT check_that('rollup of the shards'' rollups of stored daily summaries = single-node summaries built from contacts',
 		r.sl::text = c.sl::text AND r.fcr::text = c.fcr::text AND r.aht::text = c.aht::text
-		AND r.csat::text = c.csat::text AND r.nps::text = c.nps::text)
-FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(fcr) fcr, ccr.rollup(aht) aht, ccr.rollup(csat) csat, ccr.rollup(nps) nps
-	  FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(fcr) fcr, ccr.rollup(aht) aht, ccr.rollup(csat) csat, ccr.rollup(nps) nps FROM kpi_daily_1
+		AND r.csat::text = c.csat::text AND r.nps::text = c.nps::text AND r.dur::text = c.dur::text
+		AND r.backlog::text = c.backlog::text AND r.ces::text = c.ces::text AND r.qa::text = c.qa::text)
+FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(fcr) fcr, ccr.rollup(aht) aht, ccr.rollup(csat) csat, ccr.rollup(nps) nps,
+			 ccr.rollup(dur) dur, ccr.rollup(backlog) backlog, ccr.rollup(ces) ces, ccr.rollup(qa) qa
+	  FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(fcr) fcr, ccr.rollup(aht) aht, ccr.rollup(csat) csat, ccr.rollup(nps) nps,
+				   ccr.rollup(dur) dur, ccr.rollup(backlog) backlog, ccr.rollup(ces) ces, ccr.rollup(qa) qa FROM kpi_daily_1
 			UNION ALL
-			SELECT ccr.rollup(sl), ccr.rollup(fcr), ccr.rollup(aht), ccr.rollup(csat), ccr.rollup(nps) FROM kpi_daily_2) u) r,
+			SELECT ccr.rollup(sl), ccr.rollup(fcr), ccr.rollup(aht), ccr.rollup(csat), ccr.rollup(nps),
+				   ccr.rollup(dur), ccr.rollup(backlog), ccr.rollup(ces), ccr.rollup(qa) FROM kpi_daily_2) u) r,
 	 (SELECT ccr.sl_agg(wait_s, answered, 20, 5) sl, ccr.rate_agg(fcr) fcr, ccr.aht_agg(talk_s, hold_s, acw_s) aht,
-			 ccr.csat_agg(csat_score, csat_scale) csat, ccr.nps_agg(nps_score) nps FROM contacts) c;
+			 ccr.csat_agg(csat_score, csat_scale) csat, ccr.nps_agg(nps_score) nps, ccr.duration_agg(talk_s) dur,
+			 ccr.backlog_agg(offered_at, ended_at, '2026-01-01 00:00+00', '2026-02-01 00:00+00', interval '1 day') backlog,
+			 ccr.ces_agg(ces_score, 7) ces, ccr.qa_agg(hold_s, 60, fcr) qa FROM contacts) c;
 
 -- Text round trip of every summary type: what postgres_fdw and Citus 13 ship.
 SELECT check_that(format('text round trip of %s summaries fetched from the shards (%s types)', n, t), n > 0 AND bad = 0)
-FROM (SELECT count(*) * 5 n, 5 t,
+FROM (SELECT count(*) * 9 n, 9 t,
 			 count(*) FILTER (WHERE sl::text::ccr.sl_summary::text <> sl::text
 							  OR fcr::text::ccr.rate_summary::text <> fcr::text
 							  OR aht::text::ccr.aht_summary::text <> aht::text
 							  OR csat::text::ccr.csat_summary::text <> csat::text
-							  OR nps::text::ccr.nps_summary::text <> nps::text) bad
+							  OR nps::text::ccr.nps_summary::text <> nps::text
+							  OR dur::text::ccr.duration_summary::text <> dur::text
+							  OR backlog::text::ccr.backlog_summary::text <> backlog::text
+							  OR ces::text::ccr.ces_summary::text <> ces::text
+							  OR qa::text::ccr.qa_summary::text <> qa::text) bad
 	  FROM (SELECT * FROM kpi_daily_1 UNION ALL SELECT * FROM kpi_daily_2) u) x;
 SQL
 
 # Binary round trip (Citus 14 ships states in binary): COPY ... (FORMAT
 # binary) out of a shard database and into the coordinator, then compare the
 # text forms with the shard's.
-psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl, fcr, aht, csat, nps FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.bin' WITH (FORMAT binary)"
-psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl::text, fcr::text, aht::text, csat::text, nps::text FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.txt'"
+psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl, fcr, aht, csat, nps, dur, backlog, ces, qa FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.bin' WITH (FORMAT binary)"
+psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl::text, fcr::text, aht::text, csat::text, nps::text, dur::text, backlog::text, ces::text, qa::text FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.txt'"
 psql -qAtX -v ON_ERROR_STOP=1 -d "$coord" >>"$out" <<SQL
 CREATE TABLE kpi_bin (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
-	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary);
-CREATE TABLE kpi_txt (day timestamptz, queue text, sl text, fcr text, aht text, csat text, nps text);
+	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary);
+CREATE TABLE kpi_txt (day timestamptz, queue text, sl text, fcr text, aht text, csat text, nps text,
+	dur text, backlog text, ces text, qa text);
 \\copy kpi_bin FROM '$dir/kpi.bin' WITH (FORMAT binary)
 \\copy kpi_txt FROM '$dir/kpi.txt'
-SELECT check_that(format('binary COPY of %s shard summary rows (5 types) into the coordinator: %s differ from the shard''s text', n, bad),
+SELECT check_that(format('binary COPY of %s shard summary rows (9 types) into the coordinator: %s differ from the shard''s text', n, bad),
 				  n > 0 AND bad = 0)
-FROM (SELECT count(*) n, count(*) FILTER (WHERE (b.sl::text, b.fcr::text, b.aht::text, b.csat::text, b.nps::text)
-										  IS DISTINCT FROM (t.sl, t.fcr, t.aht, t.csat, t.nps)) bad
+FROM (SELECT count(*) n, count(*) FILTER (WHERE (b.sl::text, b.fcr::text, b.aht::text, b.csat::text, b.nps::text,
+												 b.dur::text, b.backlog::text, b.ces::text, b.qa::text)
+										  IS DISTINCT FROM (t.sl, t.fcr, t.aht, t.csat, t.nps, t.dur, t.backlog, t.ces, t.qa)) bad
 	  FROM kpi_bin b FULL JOIN kpi_txt t USING (day, queue)) x;
 -- and back out in binary: byte-identical file
 \\copy kpi_bin TO '$dir/kpi2.bin' WITH (FORMAT binary)

@@ -32,6 +32,14 @@ FROM (SELECT g, created,
 -- closed without ever being solved: solved at closed_at
 UPDATE ccr.tickets SET closed_at = created_at + interval '12 hours', status = 'closed'
 WHERE ticket_id LIKE 'v47-%' AND solved_at IS NULL AND substr(ticket_id, 5)::int % 4 = 0;
+-- reopened after a solve and open now: in the backlog again
+UPDATE ccr.tickets SET status = 'open', reopens = reopens + 1
+WHERE ticket_id LIKE 'v47-%' AND solved_at IS NOT NULL AND substr(ticket_id, 5)::int % 9 = 0;
+-- the same rule as ccr.ticket_metrics' full resolution
+CREATE FUNCTION regress.v47_solved(t ccr.tickets) RETURNS timestamptz LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN t.closed_at IS NOT NULL OR t.status IS NULL OR t.status IN ('solved', 'closed')
+				THEN coalesce(t.solved_at, t.first_solved_at, t.closed_at) END
+$$;
 
 INSERT INTO ccr.contacts (source, channel, queue, ticket_id, offered_at, answered_at, ended_at, outcome,
 						  csat_score, csat_scale)
@@ -57,7 +65,7 @@ END $$;
 -- reference per local day of creation, queue and channel
 CREATE TEMP TABLE v47_ref AS
 WITH t AS (
-	SELECT m.*, coalesce(k.solved_at, k.closed_at) AS solved_ts,
+	SELECT m.*, regress.v47_solved(k) AS solved_ts,
 		   (m.created_at AT TIME ZONE 'America/New_York')::date AS day,
 		   (SELECT count(*) FROM ccr.contacts c WHERE c.ticket_id = m.ticket_id) AS contacts
 	FROM ccr.ticket_metrics m JOIN ccr.tickets k USING (ticket_id)
@@ -65,6 +73,7 @@ WITH t AS (
 SELECT day, queue, channel,
 	   count(*) AS created,
 	   count(solved_ts) AS solved,
+	   count(*) FILTER (WHERE solved_ts IS NOT NULL) = count(full_resolution_s) AS same_as_ticket_metrics,
 	   (SELECT count(*) FROM t t2
 		WHERE t2.queue IS NOT DISTINCT FROM t.queue AND t2.channel = t.channel
 		  AND t2.created_at < ((t.day + 1)::timestamp AT TIME ZONE 'America/New_York')
@@ -90,7 +99,7 @@ CREATE FUNCTION regress.v47_near(a float8, b float8) RETURNS boolean LANGUAGE sq
 $$;
 
 SELECT count(*) AS groups,
-	   count(*) FILTER (WHERE v.created = r.created AND v.solved = r.solved) AS counts_equal,
+	   count(*) FILTER (WHERE v.created = r.created AND v.solved = r.solved AND r.same_as_ticket_metrics) AS counts_equal,
 	   count(*) FILTER (WHERE v.backlog = r.backlog) AS backlog_equal,
 	   count(*) FILTER (WHERE regress.v47_near(v.first_reply_median_s, r.first_reply_median_s)
 						  AND regress.v47_near(v.first_reply_p90_s, r.first_reply_p90_s)
@@ -114,7 +123,7 @@ SELECT count(*) AS solve_only_rows,
 		   SELECT count(*) FROM ccr.tickets t2
 		   WHERE t2.queue IS NOT DISTINCT FROM v.queue AND t2.channel = v.channel
 			 AND t2.created_at < ((v.day + 1)::timestamp AT TIME ZONE 'America/New_York')
-			 AND coalesce(t2.solved_at, t2.closed_at, 'infinity') >= ((v.day + 1)::timestamp AT TIME ZONE 'America/New_York'))) AS backlog_equal
+			 AND coalesce(regress.v47_solved(t2), 'infinity') >= ((v.day + 1)::timestamp AT TIME ZONE 'America/New_York'))) AS backlog_equal
 FROM ccr.ticket_kpi_daily v WHERE v.channel LIKE 'v47-%' AND v.created = 0;
 
 -- a month's median from the stored summaries: rollup of days equals a direct summary

@@ -5,11 +5,19 @@
 -- Wednesday is in Monday's created, solved, first-reply and resolution
 -- figures.  Only backlog is a point-in-time count: tickets of the queue and
 -- channel open at the end of the day (created by then, not solved by then).
+-- "Solved" follows ccr.ticket_metrics' full resolution: the last solve (or
+-- the close) of a ticket that is solved or closed now; a reopened ticket is
+-- open again until it is solved again.
 -- The rollup stores duration summaries and counters, never medians or rates,
 -- so any period is an exact ccr.rollup()/sum() of its days.
 
 CREATE MATERIALIZED VIEW ccr.ticket_kpi_daily_rollup AS
 WITH p AS (SELECT ccr.timezone() AS tz),
+solves AS (
+	SELECT t.ticket_id, t.queue, t.channel,
+		   CASE WHEN t.closed_at IS NOT NULL OR t.status IS NULL OR t.status IN ('solved', 'closed')
+				THEN coalesce(t.solved_at, t.first_solved_at, t.closed_at) END AS solved_at
+	FROM ccr.tickets t),
 contact_counts AS (
 	SELECT c.ticket_id,
 		   count(*) AS contacts,
@@ -21,21 +29,21 @@ contact_counts AS (
 events AS (
 	-- one row per ticket on its created day ...
 	SELECT (m.created_at AT TIME ZONE p.tz)::date AS day, m.queue, m.channel, true AS is_created,
-		   coalesce(t.solved_at, t.closed_at) IS NOT NULL AS is_solved,
+		   sv.solved_at IS NOT NULL AS is_solved,
 		   m.first_reply_s, m.first_reply_business_s, m.full_resolution_s, m.full_resolution_business_s,
 		   m.one_touch, m.reopens, m.agent_replies,
 		   coalesce(cc.contacts, 0) AS contacts, coalesce(cc.csat_hits, 0) AS csat_hits,
 		   coalesce(cc.csat_responses, 0) AS csat_responses
 	FROM ccr.ticket_metrics m
-		 JOIN ccr.tickets t ON t.ticket_id = m.ticket_id
+		 JOIN solves sv ON sv.ticket_id = m.ticket_id
 		 LEFT JOIN contact_counts cc ON cc.ticket_id = m.ticket_id
 		 CROSS JOIN p
 	UNION ALL
 	-- ... and one on the day it was solved, for the backlog
-	SELECT (coalesce(t.solved_at, t.closed_at) AT TIME ZONE p.tz)::date, t.queue, t.channel, false, true,
+	SELECT (sv.solved_at AT TIME ZONE p.tz)::date, sv.queue, sv.channel, false, true,
 		   NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0
-	FROM ccr.tickets t CROSS JOIN p
-	WHERE coalesce(t.solved_at, t.closed_at) IS NOT NULL)
+	FROM solves sv CROSS JOIN p
+	WHERE sv.solved_at IS NOT NULL)
 SELECT day, queue, channel,
 	   count(*) FILTER (WHERE is_created) AS created,
 	   count(*) FILTER (WHERE is_created AND is_solved) AS solved,

@@ -153,7 +153,9 @@ ccr_parse_queue_log_line(const char *line, int len, CcrQlLine *out)
 	/* line terminators */
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (memchr(line, '\0', len) != NULL)
+	if (len <= 0)
+		return CCR_QL_BLANK;
+	if (memchr(line, '\0', (size_t) len) != NULL)
 		return CCR_QL_BAD_BYTE;
 	for (i = 0; i < len; i++)
 		if (line[i] != ' ' && line[i] != '\t')

@@ -78,9 +78,10 @@ CREATE FUNCTION ccr._queue_log_process(pending_query text, source_query text,
 	OUT transferred boolean, OUT line_no bigint, OUT line text, OUT reason text,
 	OUT event text, OUT at timestamptz, OUT data1 text)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'ccr_queue_log_process' LANGUAGE C VOLATILE STRICT;
+	AS 'MODULE_PATHNAME', 'ccr_queue_log_process' LANGUAGE C VOLATILE STRICT ROWS 100000;
 COMMENT ON FUNCTION ccr._queue_log_process(text, text) IS 'internal: queue_log state machine behind ccr.import_queue_log()';
-REVOKE ALL ON FUNCTION ccr._queue_log_process(text, text) FROM PUBLIC;
+-- Not revoked from PUBLIC: it runs its queries with the caller's rights (no
+-- SECURITY DEFINER), so it can do nothing the caller could not do directly.
 
 CREATE FUNCTION ccr.parse_queue_log_line(line text,
 	OUT "time" timestamptz, OUT callid text, OUT queuename text, OUT agent text,
@@ -192,38 +193,45 @@ BEGIN
 		INSERT INTO ccr.agent_presence_events (at, agent, queue, event, data1)
 		SELECT r.at, r.agent, r.queue, r.event, r.data1 FROM r WHERE r.kind = 'presence'
 		ON CONFLICT DO NOTHING
-	), up AS (
-		INSERT INTO ccr.contacts AS c (source, source_id, channel, queue, agent, customer,
-			offered_at, answered_at, ended_at, outcome, talk_s, transferred)
-		SELECT 'asterisk',
-			   CASE WHEN r.visit > 1 THEN r.callid || '#' || r.visit ELSE r.callid END,
-			   'voice', r.queue, coalesce(al.agent, r.agent),
-			   coalesce(ccr._asterisk_customer(r.customer), cdr.customer),
+	), rc AS (
+		SELECT CASE WHEN r.visit > 1 THEN r.callid || '#' || r.visit ELSE r.callid END AS source_id,
+			   r.queue, coalesce(al.agent, r.agent) AS agent,
+			   coalesce(ccr._asterisk_customer(r.customer), cdr.customer) AS customer,
 			   r.offered_at, r.answered_at, r.ended_at, r.outcome, r.talk_s, r.transferred
 		FROM r
 		LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = r.agent
 		LEFT JOIN ccr.asterisk_cdr_customers cdr ON cdr.uniqueid = r.callid
 		WHERE r.kind = 'contact'
-		ON CONFLICT (source, source_id, queue) DO UPDATE
-		SET agent = EXCLUDED.agent,
-			-- a number already there (from the CDR, or set by hand) stays
-			customer = coalesce(c.customer, EXCLUDED.customer),
-			offered_at = EXCLUDED.offered_at,
-			answered_at = EXCLUDED.answered_at,
-			ended_at = EXCLUDED.ended_at,
-			outcome = EXCLUDED.outcome,
-			talk_s = EXCLUDED.talk_s,
-			transferred = EXCLUDED.transferred
-		WHERE (c.agent, coalesce(c.customer, EXCLUDED.customer), c.offered_at, c.answered_at,
-			   c.ended_at, c.outcome, c.talk_s, c.transferred)
+	), upd AS (
+		-- contacts already there: rewritten only where something changed (a
+		-- customer number already on the contact, from the CDR or by hand, stays)
+		UPDATE ccr.contacts c
+		SET agent = rc.agent, customer = coalesce(c.customer, rc.customer), offered_at = rc.offered_at,
+			answered_at = rc.answered_at, ended_at = rc.ended_at, outcome = rc.outcome,
+			talk_s = rc.talk_s, transferred = rc.transferred
+		FROM rc
+		WHERE c.source = 'asterisk' AND c.source_id = rc.source_id AND c.queue = rc.queue
+		  AND (c.agent, coalesce(c.customer, rc.customer), c.offered_at, c.answered_at, c.ended_at,
+			   c.outcome, c.talk_s, c.transferred)
 			  IS DISTINCT FROM
-			  (EXCLUDED.agent, c.customer, EXCLUDED.offered_at, EXCLUDED.answered_at,
-			   EXCLUDED.ended_at, EXCLUDED.outcome, EXCLUDED.talk_s, EXCLUDED.transferred)
-		RETURNING (c.xmax = 0) AS added
+			  (rc.agent, c.customer, rc.offered_at, rc.answered_at, rc.ended_at,
+			   rc.outcome, rc.talk_s, rc.transferred)
+		RETURNING 1
+	), ins AS (
+		-- new ones: a plain insert (imports are serialized by the lock above,
+		-- so no other import can add the same key meanwhile)
+		INSERT INTO ccr.contacts (source, source_id, channel, queue, agent, customer,
+			offered_at, answered_at, ended_at, outcome, talk_s, transferred)
+		SELECT 'asterisk', rc.source_id, 'voice', rc.queue, rc.agent, rc.customer,
+			   rc.offered_at, rc.answered_at, rc.ended_at, rc.outcome, rc.talk_s, rc.transferred
+		FROM rc
+		WHERE NOT EXISTS (SELECT 1 FROM ccr.contacts c
+						  WHERE c.source = 'asterisk' AND c.source_id = rc.source_id AND c.queue = rc.queue)
+		RETURNING 1
 	)
 	SELECT (SELECT r.line_no FROM r WHERE r.kind = 'stats'),
-		   (SELECT count(*) FROM up WHERE up.added),
-		   (SELECT count(*) FROM up WHERE NOT up.added),
+		   (SELECT count(*) FROM ins),
+		   (SELECT count(*) FROM upd),
 		   (SELECT count(*) FROM r WHERE r.kind = 'reject') + (SELECT count(*) FROM orphan_rej);
 END
 $fn$;

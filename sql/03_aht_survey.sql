@@ -5,6 +5,9 @@ SELECT grp,
 	   ccr.handled(ccr.aht_agg(talk, hold, acw)) IS NOT DISTINCT FROM nullif(count(talk), 0) AS handled_ok,
 	   regress.close(ccr.avg_hold(ccr.aht_agg(talk, hold, acw)),
 					 avg(coalesce(hold, 0)) FILTER (WHERE talk IS NOT NULL)) AS avg_hold_ok,
+	   regress.close(ccr.avg_talk(ccr.aht_agg(talk, hold, acw)), avg(talk)) AND
+	   regress.close(ccr.avg_acw(ccr.aht_agg(talk, hold, acw)),
+					 avg(coalesce(acw, 0)) FILTER (WHERE talk IS NOT NULL)) AS avg_talk_acw_ok,
 	   ccr.csat(csat5, 5) IS NOT DISTINCT FROM
 			(count(*) FILTER (WHERE csat5 >= 4))::float8 / nullif(count(csat5), 0) AS csat_ok,
 	   ccr.responses(ccr.csat_agg(csat5, 5)) IS NOT DISTINCT FROM nullif(count(csat5), 0) AS csat_n_ok,

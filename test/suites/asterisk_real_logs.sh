@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real queue_log files and realtime dumps from other people's Asterisk servers
-# (/work/shared/data/asterisk, see its PROVENANCE.md) import without errors,
+# (../shared/data/asterisk beside the clone, see its PROVENANCE.md) import without errors,
 # and what comes out agrees with the raw lines read independently: every
 # ENTERQUEUE ends up as a contact, a pending call or a rejected call; each
 # contact's wait and talk are the holdtime/waittime/calltime fields of its
@@ -8,7 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-data=${CCR_ASTERISK_DATA:-/work/shared/data/asterisk}
+# the project's shared/ folder sits beside the clone (in CI too)
+data=${CCR_ASTERISK_DATA:-$root/../shared/data/asterisk}
 if [ ! -d "$data" ]; then
 	echo "no real Asterisk data at $data: skipped"
 	exit 0

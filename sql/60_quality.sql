@@ -122,11 +122,13 @@ SELECT bool_and(ces::text::ccr.ces_summary::text = ces::text) AS ces_text,
 	   bool_and(qa::text::ccr.qa_summary::text = qa::text) AS qa_text,
 	   bool_and(ccr.qa_score(qa::text::ccr.qa_summary) = ccr.qa_score(qa)) AS qa_values
 FROM regress.quality_daily WHERE grp <> 6;
--- (a file name of this cluster's own, as several clusters may run the suite at once)
+-- (a file name of this cluster's own, as several clusters may run the suite
+-- at once; removed once read back)
 SELECT '/tmp/ccr_regress_quality_' || current_setting('port') || '.bin' AS binfile \gset
+SELECT format('cat %s && rm -f %s', :'binfile', :'binfile') AS readback \gset
 COPY (SELECT grp, day, ces, qa FROM regress.quality_daily) TO :'binfile' (FORMAT binary);
 CREATE TABLE regress.quality_back (LIKE regress.quality_daily);
-COPY regress.quality_back FROM :'binfile' (FORMAT binary);
+COPY regress.quality_back FROM PROGRAM :'readback' (FORMAT binary);
 SELECT count(*) AS rows_back,
 	   bool_and(a.ces::text IS NOT DISTINCT FROM b.ces::text AND a.qa::text IS NOT DISTINCT FROM b.qa::text) AS binary_identical
 FROM regress.quality_daily a JOIN regress.quality_back b USING (grp, day);

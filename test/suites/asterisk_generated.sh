@@ -113,6 +113,14 @@ SELECT chk('agent_occupancy_daily matches the truth (logged-in, paused, occupanc
 		   AND bool_and(close(o.logged_in_s, t.logged_in_s) AND close(o.paused_s, t.paused_s) AND close(o.occupancy, t.occupancy)),
 		   count(*) || ' agent-days')
 FROM ccr.agent_occupancy_daily o JOIN occ_truth t USING (day, agent);
+DO $$
+BEGIN
+	IF to_regclass('ccr.kpi_agent_daily') IS NOT NULL THEN
+		PERFORM chk('ccr.kpi_agent_daily.occupancy matches the truth',
+			count(*) > 0 AND bool_and(close(k.occupancy, t.occupancy)), count(*) || ' agent-days')
+		FROM ccr.kpi_agent_daily k JOIN occ_truth t USING (day, agent);
+	END IF;
+END $$;
 SELECT chk('agent_occupancy(hourly buckets) adds up to the daily view',
 		   bool_and(close(x.logged_in_s, o.logged_in_s) AND close(x.handle_s, o.handle_s)), count(*) || ' agent-days')
 FROM (SELECT (bucket AT TIME ZONE 'UTC')::date AS day, agent, sum(logged_in_s) AS logged_in_s, sum(handle_s) AS handle_s

@@ -137,3 +137,46 @@ SELECT coalesce(p.day, h.day) AS day, coalesce(p.agent, h.agent) AS agent,
 	   coalesce(h.handle_s, 0) / nullif(p.logged_in_s - p.paused_s, 0) AS occupancy
 FROM pres p FULL JOIN h ON h.day = p.day AND h.agent = p.agent;
 COMMENT ON VIEW ccr.agent_occupancy_daily IS 'per local day (ccr.timezone()) and agent: logged_in_s, paused_s, available_s, handled, handle_s, occupancy = handle_s / available_s; computed when read';
+
+-- Occupancy in the agent KPI view.  The presence-based figures are kept in
+-- their own rollup keyed like ccr.kpi_agent_daily_rollup (day, agent), which
+-- ccr.refresh_kpis() finds and refreshes with the others; the views get an
+-- `occupancy` column appended, whatever the columns before it are (their
+-- definition is read back, so this fragment does not copy it).
+CREATE MATERIALIZED VIEW ccr.agent_occupancy_daily_rollup AS
+SELECT day, agent, logged_in_s, paused_s, available_s, handled, handle_s, occupancy
+FROM ccr.agent_occupancy_daily;
+CREATE UNIQUE INDEX agent_occupancy_daily_rollup_key ON ccr.agent_occupancy_daily_rollup (day, agent);
+COMMENT ON MATERIALIZED VIEW ccr.agent_occupancy_daily_rollup IS 'ccr.agent_occupancy_daily as of the last ccr.refresh_kpis(); read by ccr.kpi_agent_daily.occupancy';
+
+-- The live view runs with the caller's rights: occupancy is NULL (not an
+-- error) for a caller who may not read ccr.agent_occupancy_daily.
+CREATE FUNCTION ccr.agent_occupancy_visible()
+	RETURNS TABLE (day date, agent text, occupancy double precision)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	AS $fn$
+BEGIN
+	IF NOT pg_catalog.has_table_privilege('ccr.agent_occupancy_daily', 'SELECT') THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT o.day, o.agent, o.occupancy FROM ccr.agent_occupancy_daily o;
+END
+$fn$;
+COMMENT ON FUNCTION ccr.agent_occupancy_visible() IS 'ccr.agent_occupancy_daily (day, agent, occupancy) if the caller may read it, else no rows; for ccr.kpi_agent_daily_live';
+
+DO $$
+BEGIN
+	EXECUTE format($v$CREATE OR REPLACE VIEW ccr.kpi_agent_daily AS
+		SELECT k.*, o.occupancy
+		FROM (%s) k
+		LEFT JOIN ccr.agent_occupancy_daily_rollup o ON o.day = k.day AND o.agent = k.agent$v$,
+		rtrim(pg_catalog.pg_get_viewdef('ccr.kpi_agent_daily'::regclass), E'; \n'));
+	-- CREATE OR REPLACE resets the options: security_invoker is restated
+	EXECUTE format($v$CREATE OR REPLACE VIEW ccr.kpi_agent_daily_live WITH (security_invoker = true) AS
+		SELECT k.*, o.occupancy
+		FROM (%s) k
+		LEFT JOIN ccr.agent_occupancy_visible() o ON o.day = k.day AND o.agent = k.agent$v$,
+		rtrim(pg_catalog.pg_get_viewdef('ccr.kpi_agent_daily_live'::regclass), E'; \n'));
+END $$;
+COMMENT ON COLUMN ccr.kpi_agent_daily.occupancy IS 'handle time / logged-in, not paused time of the agent that day (from queue_log presence; NULL without presence events); see ccr.agent_occupancy_daily';
+COMMENT ON COLUMN ccr.kpi_agent_daily_live.occupancy IS 'handle time / logged-in, not paused time of the agent that day (from queue_log presence; NULL without presence events)';

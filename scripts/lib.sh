@@ -13,6 +13,8 @@ CCR_APT_PACKAGES=(
 	"postgresql-server-dev-$PG_MAJOR"
 	"postgresql-$PG_MAJOR-cron"
 	postgresql-contrib
+	libpostgresql-jdbc-java
+	default-jdk-headless
 )
 
 log() { printf '== %s\n' "$*" >&2; }

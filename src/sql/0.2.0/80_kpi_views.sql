@@ -57,6 +57,9 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION ccr.set_kpi_service_level(double precision, text, double precision) IS 'sets the KPI views'' service-level threshold and short-abandon bound (used at the next ccr.refresh_kpis()) and policy (used at once); defaults 20, negative, 0';
 
+-- The settings are read once per query: OFFSET 0 keeps the planner from
+-- pulling the one-row subquery up and calling the readers on every row.
+
 -- Per local hour, queue and channel: the base rollup, built from contacts.
 CREATE MATERIALIZED VIEW ccr.kpi_hourly_rollup AS
 SELECT date_trunc('hour', c.offered_at, p.tz) AS bucket,
@@ -71,7 +74,7 @@ SELECT date_trunc('hour', c.offered_at, p.tz) AS bucket,
 	   ccr.nps_agg(c.nps_score) AS nps
 FROM ccr.contacts c
 	 CROSS JOIN (SELECT ccr.timezone() AS tz, ccr.kpi_threshold_s() AS threshold_s,
-						ccr.kpi_short_abandon_s() AS short_abandon_s) p
+						ccr.kpi_short_abandon_s() AS short_abandon_s OFFSET 0) p
 GROUP BY 1, 2, 3;
 CREATE UNIQUE INDEX kpi_hourly_rollup_key ON ccr.kpi_hourly_rollup (bucket, queue, channel);
 COMMENT ON MATERIALIZED VIEW ccr.kpi_hourly_rollup IS 'KPI summaries per local hour (ccr.timezone()), queue and channel; refreshed by ccr.refresh_kpis(); merge rows with ccr.rollup() for any coarser grain';
@@ -90,7 +93,7 @@ SELECT date_trunc('day', h.bucket, p.tz) AS bucket,
 	   ccr.rollup(h.csat) AS csat,
 	   ccr.rollup(h.nps) AS nps
 FROM ccr.kpi_hourly_rollup h
-	 CROSS JOIN (SELECT ccr.timezone() AS tz) p
+	 CROSS JOIN (SELECT ccr.timezone() AS tz OFFSET 0) p
 GROUP BY 1, 2, 3, 4;
 CREATE UNIQUE INDEX kpi_daily_rollup_key ON ccr.kpi_daily_rollup (day, queue, channel);
 COMMENT ON MATERIALIZED VIEW ccr.kpi_daily_rollup IS 'KPI summaries per local day, queue and channel, rolled up from ccr.kpi_hourly_rollup';
@@ -108,7 +111,7 @@ SELECT date_trunc('month', d.day::timestamp)::date AS month,
 	   ccr.rollup(d.csat) AS csat,
 	   ccr.rollup(d.nps) AS nps
 FROM ccr.kpi_daily_rollup d
-	 CROSS JOIN (SELECT ccr.timezone() AS tz) p
+	 CROSS JOIN (SELECT ccr.timezone() AS tz OFFSET 0) p
 GROUP BY 1, 2, 3, 4;
 CREATE UNIQUE INDEX kpi_monthly_rollup_key ON ccr.kpi_monthly_rollup (month, queue, channel);
 COMMENT ON MATERIALIZED VIEW ccr.kpi_monthly_rollup IS 'KPI summaries per local month, queue and channel, rolled up from ccr.kpi_daily_rollup';
@@ -127,7 +130,7 @@ SELECT date_trunc('day', c.offered_at, p.tz) AS bucket,
 	   ccr.nps_agg(c.nps_score) AS nps
 FROM ccr.contacts c
 	 CROSS JOIN (SELECT ccr.timezone() AS tz, ccr.kpi_threshold_s() AS threshold_s,
-						ccr.kpi_short_abandon_s() AS short_abandon_s) p
+						ccr.kpi_short_abandon_s() AS short_abandon_s OFFSET 0) p
 WHERE c.agent IS NOT NULL
 GROUP BY 1, 2, 3;
 CREATE UNIQUE INDEX kpi_agent_daily_rollup_key ON ccr.kpi_agent_daily_rollup (day, agent);
@@ -256,7 +259,7 @@ SELECT date_trunc('hour', c.offered_at, p.tz) AS bucket,
 	   coalesce(ccr.responses(ccr.nps_agg(c.nps_score)), 0) AS nps_responses
 FROM ccr.contacts c
 	 CROSS JOIN (SELECT ccr.timezone() AS tz, ccr.kpi_threshold_s() AS threshold_s,
-						ccr.kpi_short_abandon_s() AS short_abandon_s) p
+						ccr.kpi_short_abandon_s() AS short_abandon_s OFFSET 0) p
 GROUP BY 1, 2, 3;
 
 CREATE VIEW ccr.kpi_daily_live WITH (security_invoker = true) AS
@@ -282,7 +285,7 @@ SELECT date_trunc('day', c.offered_at, p.tz) AS bucket,
 	   coalesce(ccr.responses(ccr.nps_agg(c.nps_score)), 0) AS nps_responses
 FROM ccr.contacts c
 	 CROSS JOIN (SELECT ccr.timezone() AS tz, ccr.kpi_threshold_s() AS threshold_s,
-						ccr.kpi_short_abandon_s() AS short_abandon_s) p
+						ccr.kpi_short_abandon_s() AS short_abandon_s OFFSET 0) p
 GROUP BY 1, 2, 3, 4;
 
 CREATE VIEW ccr.kpi_agent_daily_live WITH (security_invoker = true) AS
@@ -307,7 +310,7 @@ SELECT date_trunc('day', c.offered_at, p.tz) AS bucket,
 	   coalesce(ccr.responses(ccr.nps_agg(c.nps_score)), 0) AS nps_responses
 FROM ccr.contacts c
 	 CROSS JOIN (SELECT ccr.timezone() AS tz, ccr.kpi_threshold_s() AS threshold_s,
-						ccr.kpi_short_abandon_s() AS short_abandon_s) p
+						ccr.kpi_short_abandon_s() AS short_abandon_s OFFSET 0) p
 WHERE c.agent IS NOT NULL
 GROUP BY 1, 2, 3;
 

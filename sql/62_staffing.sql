@@ -26,6 +26,11 @@ SELECT 'q62', 'abandon' || g, 'q62_c', timestamptz '2026-02-12 03:10+00' + g * i
 	   timestamptz '2026-02-12 03:10+00' + g * interval '1 minute' + interval '45 seconds', 'abandoned'
 FROM generate_series(1, 5) g;
 
+-- an hour of queue a whose only contact never ended and was never answered
+-- (no wait, so nothing offered) but carries talk time: offered 0, needs 0
+INSERT INTO ccr.contacts (source, source_id, queue, offered_at, outcome, talk_s)
+VALUES ('q62', 'odd', 'q62_a', timestamptz '2026-02-12 01:30+00', 'abandoned', 30);
+
 -- presence: three non-overlapping membership sessions per agent in queues a
 -- and b (queue c has none: agents_logged_in is NULL there)
 CREATE TEMP TABLE sessions AS
@@ -44,11 +49,11 @@ SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
 CREATE TEMP VIEW staffing_ref AS
 WITH c AS (
 	SELECT date_trunc('hour', offered_at, 'America/New_York') AS bucket, queue,
-		   count(*) AS offered,
+		   count(wait_s) AS offered,
 		   count(*) FILTER (WHERE answered) AS answered,
 		   count(talk_s) AS handled,
 		   avg(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) AS aht_s,
-		   count(*) FILTER (WHERE answered AND wait_s <= 20)::float8 / count(*) AS service_level
+		   count(*) FILTER (WHERE answered AND wait_s <= 20)::float8 / nullif(count(wait_s), 0) AS service_level
 	FROM ccr.contacts WHERE source = 'q62' GROUP BY 1, 2
 ), data_end AS (
 	SELECT greatest((SELECT max(at) FROM ccr.agent_presence_events),
@@ -73,7 +78,7 @@ SELECT count(*) AS hours,
 	   count(*) FILTER (WHERE NOT regress.close(s.aht_s, r.aht_s)) AS aht_bad,
 	   count(*) FILTER (WHERE NOT regress.close(s.offered_erlangs, r.erlangs)) AS erlangs_bad,
 	   count(*) FILTER (WHERE s.service_level IS DISTINCT FROM r.service_level) AS sl_bad,
-	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.8, 20) END) AS needed_bad,
+	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN r.offered = 0 THEN 0 WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.8, 20) END) AS needed_bad,
 	   count(*) FILTER (WHERE s.agents_scheduled IS DISTINCT FROM s.agents_needed) AS scheduled_bad,
 	   count(*) FILTER (WHERE NOT regress.close(s.agents_logged_in, r.agents_logged_in)) AS logged_in_bad,
 	   count(*) FILTER (WHERE s.agents_logged_in IS NOT NULL) AS hours_with_presence,
@@ -84,21 +89,23 @@ SELECT count(*) AS hours,
 	   bool_and(s.target_sl = 0.8 AND s.threshold_s = 20) AS defaults_ok
 FROM (SELECT * FROM ccr.staffing_hourly WHERE queue LIKE 'q62%') s
 	 FULL JOIN staffing_ref r USING (bucket, queue);
+SELECT offered, handled, agents_needed, agents_scheduled, erlang_service_level, service_level, agents_logged_in IS NOT NULL AS has_presence
+FROM ccr.staffing_hourly WHERE queue = 'q62_a' AND bucket = timestamptz '2026-02-12 01:00+00';
 SELECT queue, count(*) AS hours, count(agents_logged_in) AS with_presence
 FROM ccr.staffing_hourly WHERE queue LIKE 'q62%' GROUP BY queue ORDER BY queue;
 
 -- a target with an occupancy cap and shrinkage applies at once, without a refresh
 SELECT ccr.set_staffing_target(0.9, 0.85, 0.3);
 SELECT count(*) AS hours,
-	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 20, 0.85) END) AS needed_bad,
-	   count(*) FILTER (WHERE s.agents_scheduled IS DISTINCT FROM CASE WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 20, 0.85, 0.3) END) AS scheduled_bad,
+	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN r.offered = 0 THEN 0 WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 20, 0.85) END) AS needed_bad,
+	   count(*) FILTER (WHERE s.agents_scheduled IS DISTINCT FROM CASE WHEN r.offered = 0 THEN 0 WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 20, 0.85, 0.3) END) AS scheduled_bad,
 	   bool_and(s.target_sl = 0.9) AS target_shown
 FROM (SELECT * FROM ccr.staffing_hourly WHERE queue LIKE 'q62%') s JOIN staffing_ref r USING (bucket, queue);
 -- a KPI threshold of 30 s: the Erlang target follows the threshold the summaries were built with
 SELECT ccr.set_kpi_service_level(30);
 SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
 SELECT count(*) AS hours,
-	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 30, 0.85) END) AS needed_bad,
+	   count(*) FILTER (WHERE s.agents_needed IS DISTINCT FROM CASE WHEN r.offered = 0 THEN 0 WHEN NOT r.no_aht THEN ccr.erlang_c_agents(r.offered, 3600, r.aht_s, 0.9, 30, 0.85) END) AS needed_bad,
 	   bool_and(s.threshold_s = 30) AS threshold_followed
 FROM (SELECT * FROM ccr.staffing_hourly WHERE queue LIKE 'q62%') s JOIN staffing_ref r USING (bucket, queue);
 

@@ -96,7 +96,7 @@ SELECT h.bucket,
 			THEN ccr.erlang_c_agents(h.offered, 3600, h.aht_s, p.target_sl, h.threshold_s, p.max_occupancy, p.shrinkage) END AS agents_scheduled,
 	   h.service_level,
 	   pr.logged_in_s / pr.covered_s AS agents_logged_in,
-	   CASE WHEN pr.covered_s IS NOT NULL AND h.aht_s IS NOT NULL
+	   CASE WHEN pr.covered_s IS NOT NULL AND h.aht_s IS NOT NULL AND h.offered > 0
 			THEN ccr.erlang_c_service_level(h.offered, 3600, h.aht_s, floor(pr.logged_in_s / pr.covered_s)::integer,
 											h.threshold_s) END AS erlang_service_level,
 	   p.target_sl,

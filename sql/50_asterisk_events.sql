@@ -193,6 +193,24 @@ SELECT ccr.queue_log_expire_pending('1 day');
 SELECT line, reason FROM ccr.queue_log_rejects WHERE callid = 'V.1';
 SELECT regress.err($$SELECT ccr.queue_log_expire_pending(NULL)$$);
 
+-- (this part's contact gives its id back below: later tests pick contacts by id)
+CREATE TABLE regress.ql50_seq AS SELECT last_value FROM ccr.contacts_contact_id_seq;
+-- a holdtime of more than a year is nonsense: offered_at falls back to ENTERQUEUE;
+-- an unknown event with a multibyte name is reported clipped, not garbled
+CREATE TABLE regress.ql50_odd (line text);
+INSERT INTO regress.ql50_odd VALUES
+('1767265000|W.1|sales|NONE|ENTERQUEUE||+15550020|1'),
+('1767265010|W.1|sales|Alice|CONNECT|999999999999999|W.2|1'),
+('1767265070|W.1|sales|Alice|COMPLETEAGENT|999999999999999|60|1'),
+('1767265080|W.3|sales|NONE|' || repeat('é', 40) || '|1');
+SELECT lines_read, contacts_added, rejected FROM ccr.import_queue_log('regress.ql50_odd');
+SELECT source_id, extract(epoch FROM offered_at) AS offered, wait_s, talk_s
+FROM ccr.contacts WHERE source = 'asterisk' AND source_id = 'W.1';
+SELECT length(reason) AS reason_chars, reason LIKE 'unknown event "éé%' AS clipped
+FROM ccr.queue_log_rejects WHERE line LIKE '%W.3%';
+
 -- leave nothing behind for the suites that follow
 DELETE FROM ccr.contacts WHERE source = 'asterisk';
 TRUNCATE ccr.queue_log_pending, ccr.queue_log_rejects, ccr.agent_presence_events;
+SELECT setval(pg_get_serial_sequence('ccr.contacts', 'contact_id'), last_value) IS NOT NULL AS id_given_back
+FROM regress.ql50_seq;

@@ -32,6 +32,7 @@
 #include "funcapi.h"
 #include "lib/ilist.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -97,7 +98,8 @@ typedef struct ImportState
 {
 	MemoryContext cxt;			/* hash table, visits, lines */
 	HTAB	   *visits;
-	dlist_head	open;			/* WAITING / CONNECTED / ORPHAN visits */
+	dlist_head	open;			/* WAITING / CONNECTED visits */
+	dlist_head	orphans;		/* ORPHAN visits (kept apart: QUEUESTART walks open) */
 	dlist_head	done;			/* ENDED / REJECTED visits, oldest first */
 	int64		max_us;			/* latest log time read */
 	Tuplestorestate *ts;
@@ -243,6 +245,9 @@ visit_clear_lines(Visit *vs)
 	vs->buflen = vs->bufcap = vs->nlines = vs->linecap = 0;
 }
 
+/* Lines remembered per call for dropping duplicates. */
+#define CCR_QL_MAX_HASHES 256
+
 /* true if h was seen before for this key; remembers it otherwise */
 static bool
 visit_seen(ImportState *st, Visit *vs, uint64 h)
@@ -252,6 +257,9 @@ visit_seen(ImportState *st, Visit *vs, uint64 h)
 	for (i = 0; i < vs->nh; i++)
 		if (vs->h[i] == h)
 			return true;
+	/* bounded, so a call with a flood of lines stays linear */
+	if (vs->nh >= CCR_QL_MAX_HASHES)
+		return false;
 	if (vs->nh == vs->hcap)
 	{
 		MemoryContext old = MemoryContextSwitchTo(st->cxt);
@@ -269,7 +277,7 @@ static void
 visit_set_open(ImportState *st, Visit *vs, bool open)
 {
 	if (open && !vs->open)
-		dlist_push_tail(&st->open, &vs->node);
+		dlist_push_tail(vs->state == VS_ORPHAN ? &st->orphans : &st->open, &vs->node);
 	else if (!open && vs->open)
 		dlist_delete(&vs->node);
 	vs->open = open;
@@ -473,6 +481,9 @@ data_secs(const CcrQlLine *l, int i)
 
 	if (i >= l->ndata || i >= CCR_QL_MAX_DATA || !ccr_queue_log_int(l->data[i], &x))
 		return -1;
+	/* no queue wait or call lasts a year: treat nonsense as missing */
+	if (x > INT64CONST(366) * 86400)
+		return -1;
 	return (int64) x * USECS_PER_SEC;
 }
 
@@ -507,7 +518,8 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 	{
 		case CCR_QL_EV_UNKNOWN:
 			emit_reject(st, NULL, 0, NULL, 0, line_no, line, len,
-						psprintf("unknown event \"%.*s\"", Min(l->event.len, 64), l->event.p));
+						psprintf("unknown event \"%.*s\"",
+								 pg_mbcliplen(l->event.p, l->event.len, 64), l->event.p));
 			return;
 		case CCR_QL_EV_CONFIGRELOAD:
 		case CCR_QL_EV_PENALTY:
@@ -522,7 +534,7 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 				{
 					Visit	   *o = dlist_container(Visit, node, it.cur);
 
-					if (o->state == VS_ORPHAN || o->last_us > t)
+					if (o->last_us > t)
 						continue;
 					if (!reason)
 						reason = psprintf("cut: Asterisk restarted (QUEUESTART at %s) before the call ended",
@@ -663,6 +675,7 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 				}
 				/* a fragment of an earlier visit (its start was in an older log) */
 				visit_flush(st, vs, "orphan", NULL);
+				visit_set_open(st, vs, false);
 			}
 			break;
 
@@ -978,6 +991,7 @@ ccr_queue_log_process(PG_FUNCTION_ARGS)
 	st.visits = hash_create("queue_log visits", 4096, &ctl,
 							HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	dlist_init(&st.open);
+	dlist_init(&st.orphans);
 	dlist_init(&st.done);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -994,7 +1008,15 @@ ccr_queue_log_process(PG_FUNCTION_ARGS)
 	{
 		Visit	   *vs = dlist_container(Visit, node, it.cur);
 
-		visit_flush(&st, vs, vs->state == VS_ORPHAN ? "orphan" : "pending", NULL);
+		visit_flush(&st, vs, "pending", NULL);
+		dlist_delete(&vs->node);
+		vs->open = false;
+	}
+	dlist_foreach_modify(it, &st.orphans)
+	{
+		Visit	   *vs = dlist_container(Visit, node, it.cur);
+
+		visit_flush(&st, vs, "orphan", NULL);
 		dlist_delete(&vs->node);
 		vs->open = false;
 	}

@@ -36,7 +36,9 @@ typedef enum CcrFamilyTag
 	CCR_FAMILY_CSAT = 4,
 	CCR_FAMILY_NPS = 5,
 	CCR_FAMILY_CES = 6,
-	CCR_FAMILY_QA = 7
+	CCR_FAMILY_QA = 7,
+	/* variable-size families keep their own layout but share the tag space */
+	CCR_FAMILY_FCR = 32
 } CcrFamilyTag;
 
 typedef struct CcrSummaryHeader

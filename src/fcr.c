@@ -18,13 +18,15 @@
  * counted as one customer.  That is the only inexactness, documented.
  *
  * In an aggregate the state is an expanded object (utils/expandeddatum.h)
- * in a child context of the aggregate context: the pair array grows by
- * doubling (repalloc_huge, never a palloc per row) and the executor keeps
- * the same pointer between rows.  It is flattened only when it must leave
- * the aggregate (a parallel worker's partial state, a stored fcr_agg).
- * The final step sorts the pairs in place (one partition pass by key hash,
- * then a small in-cache sort per partition) and counts in one linear pass;
- * sorting does not change the value, which is a multiset of pairs.
+ * in a child context of the aggregate context, so the executor keeps the
+ * same pointer between rows.  Contacts are appended to chunks whose sizes
+ * grow geometrically (never a palloc per row, never a realloc copy); the
+ * state is flattened only when it must leave the aggregate (a parallel
+ * worker's partial state, a stored fcr_agg).  The final step scatters the
+ * chunks once into one array partitioned by 8 bits of a hash of the key,
+ * then partitions each part again into runs of ~8 contacts, sorts those by
+ * (key, ts) and counts in one linear pass.  That regrouping does not
+ * change the value, which is a multiset of pairs.
  *
  * Flat form (varlena, 8-byte aligned):
  *	  int32 vl_len_; uint8 version; uint8 family; uint8 keytype; uint8 flags;
@@ -87,15 +89,25 @@ typedef struct FcrFlat
 StaticAssertDecl(offsetof(FcrFlat, pairs) == 24, "FcrFlat header is 24 bytes");
 StaticAssertDecl(sizeof(FcrPair) == 16, "a contact is 16 bytes");
 
+/* A block of contacts; a state is a list of them, never reallocated. */
+typedef struct FcrChunk
+{
+	FcrPair    *p;
+	int64		len;
+	int64		cap;
+} FcrChunk;
+
 typedef struct FcrState
 {
 	ExpandedObjectHeader hdr;
 	uint8		keytype;
 	int64		window_us;
 	Interval	window_iv;		/* the window as last seen, for a fast check */
-	int64		n;
-	int64		cap;
-	FcrPair    *pairs;
+	int64		n;				/* contacts in all chunks */
+	int64		cap;			/* room in all chunks */
+	int			nchunks;		/* >= 1; appends go to the last one */
+	int			maxchunks;
+	FcrChunk   *chunks;
 	/* counts of the last final call, valid while n == counted_n */
 	int64		counted_n;
 	int64		first;
@@ -108,7 +120,9 @@ typedef struct FcrView
 	uint8		keytype;
 	int64		window_us;
 	int64		n;
-	FcrPair    *pairs;
+	int			nchunks;
+	FcrChunk   *chunks;			/* the state's, or &one for a flat value */
+	FcrChunk	one;
 	FcrState   *state;			/* when it is one of our expanded objects */
 } FcrView;
 
@@ -321,8 +335,16 @@ fcr_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size
 	f->flags = 0;
 	f->window_us = st->window_us;
 	f->contacts = st->n;
-	if (st->n > 0)
-		memcpy(f->pairs, st->pairs, (Size) st->n * sizeof(FcrPair));
+	{
+		FcrPair    *dst = f->pairs;
+
+		for (int i = 0; i < st->nchunks; i++)
+		{
+			if (st->chunks[i].len > 0)
+				memcpy(dst, st->chunks[i].p, (Size) st->chunks[i].len * sizeof(FcrPair));
+			dst += st->chunks[i].len;
+		}
+	}
 }
 
 /*
@@ -344,46 +366,72 @@ fcr_advise_huge(void *ptr, Size size)
 #endif
 }
 
+/* Largest chunk allocated for appends, in contacts (16 MB). */
+#define FCR_CHUNK_MAX (1 << 20)
+
+/*
+ * Adds a chunk with room for at least "need" contacts: as big as what the
+ * state holds already (geometric growth, so few chunks) up to 16 MB, and
+ * never past the limit.  Chunks are never reallocated: nothing is copied
+ * while a state grows.
+ */
+static FcrChunk *
+fcr_new_chunk(FcrState *st, int64 need)
+{
+	int64		limit = fcr_check_limit(st->n + need);
+	int64		cap = Max(need, Min(Max(st->n, 64), FCR_CHUNK_MAX));
+	FcrChunk   *c;
+
+	cap = Min(cap, limit - st->cap);
+	cap = Max(cap, need);
+	if (st->nchunks == st->maxchunks)
+	{
+		st->maxchunks *= 2;
+		st->chunks = repalloc(st->chunks, st->maxchunks * sizeof(FcrChunk));
+	}
+	c = &st->chunks[st->nchunks++];
+	c->p = MemoryContextAllocHuge(st->hdr.eoh_context, (Size) cap * sizeof(FcrPair));
+	c->len = 0;
+	c->cap = cap;
+	st->cap += cap;
+	fcr_advise_huge(c->p, (Size) cap * sizeof(FcrPair));
+	return c;
+}
+
 /* A new empty state with room for at least "need" contacts. */
 static FcrState *
 fcr_state_new(MemoryContext parent, uint8 keytype, int64 window_us, int64 need)
 {
 	MemoryContext cxt = AllocSetContextCreate(parent, "ccr fcr state", ALLOCSET_SMALL_SIZES);
 	FcrState   *st = MemoryContextAllocZero(cxt, sizeof(FcrState));
-	int64		limit = fcr_check_limit(need);
-	int64		cap = 64;
 
-	while (cap < need)
-		cap *= 2;
-	cap = Max(Min(cap, limit), need);
 	EOH_init_header(&st->hdr, &fcr_methods, cxt);
 	st->keytype = keytype;
 	st->window_us = window_us;
-	st->cap = cap;
 	st->counted_n = -1;
-	st->pairs = MemoryContextAllocHuge(cxt, (Size) cap * sizeof(FcrPair));
-	fcr_advise_huge(st->pairs, (Size) cap * sizeof(FcrPair));
+	st->maxchunks = 8;
+	st->chunks = MemoryContextAlloc(cxt, st->maxchunks * sizeof(FcrChunk));
+	(void) fcr_new_chunk(st, Max(need, 1));
 	return st;
 }
 
-/* Makes room for "more" contacts: doubling, bounded by the limit. */
-static inline void
-fcr_reserve(FcrState *st, int64 more)
+/* Appends n contacts. */
+static void
+fcr_append(FcrState *st, const FcrPair *src, int64 n)
 {
-	int64		need = st->n + more;
-
-	if (likely(need <= st->cap))
-		return;
+	while (n > 0)
 	{
-		int64		limit = fcr_check_limit(need);
-		int64		cap = Max(st->cap, 1);
+		FcrChunk   *c = &st->chunks[st->nchunks - 1];
+		int64		k;
 
-		while (cap < need)
-			cap *= 2;
-		cap = Min(cap, limit);
-		st->pairs = repalloc_huge(st->pairs, (Size) cap * sizeof(FcrPair));
-		st->cap = cap;
-		fcr_advise_huge(st->pairs, (Size) cap * sizeof(FcrPair));
+		if (c->len == c->cap)
+			c = fcr_new_chunk(st, n);
+		k = Min(n, c->cap - c->len);
+		memcpy(c->p + c->len, src, (Size) k * sizeof(FcrPair));
+		c->len += k;
+		st->n += k;
+		src += k;
+		n -= k;
 	}
 }
 
@@ -470,7 +518,8 @@ fcr_view(Datum d, FcrView *v, bool copy)
 		v->keytype = st->keytype;
 		v->window_us = st->window_us;
 		v->n = st->n;
-		v->pairs = st->pairs;
+		v->nchunks = st->nchunks;
+		v->chunks = st->chunks;
 		v->state = st;
 		return;
 	}
@@ -479,7 +528,10 @@ fcr_view(Datum d, FcrView *v, bool copy)
 	v->keytype = f->keytype;
 	v->window_us = f->window_us;
 	v->n = f->contacts;
-	v->pairs = f->pairs;
+	v->one.p = f->pairs;
+	v->one.len = v->one.cap = f->contacts;
+	v->nchunks = 1;
+	v->chunks = &v->one;
 	v->state = NULL;
 }
 
@@ -553,35 +605,55 @@ fcr_mix(int64 key)
  * cache-resident partition by (key, ts), is enough; the order of customers
  * among themselves does not matter.
  */
-#define FCR_RADIX_MIN 64
-#define FCR_RADIX_LEVELS 2
+#define FCR_RADIX_MIN 32
 
-static void
-fcr_group_count(FcrPair *p, int64 n, int level, int64 window_us, FcrCounts *c)
+/* Sorts a small run by (key, ts); insertion sort below 24 contacts. */
+static inline void
+fcr_sort_small(FcrPair *p, int64 n)
 {
-	int			shift = 56 - 8 * level;
-	int64		start[257];
-	int64		next[256];
-
-	if (n < FCR_RADIX_MIN || level == FCR_RADIX_LEVELS)
+	if (n > 24)
 	{
 		fcr_sort(p, n);
-		fcr_count_sorted(p, n, window_us, c);
 		return;
 	}
-	memset(start, 0, sizeof(start));
-	for (int64 i = 0; i < n; i++)
-		start[((fcr_mix(p[i].key) >> shift) & 0xff) + 1]++;
-	for (int b = 0; b < 256; b++)
-		start[b + 1] += start[b];
-	memcpy(next, start, sizeof(next));
+	for (int64 i = 1; i < n; i++)
+	{
+		FcrPair		x = p[i];
+		int64		j = i;
 
-	for (int b = 0; b < 256; b++)
+		while (j > 0 && fcr_pair_cmp(&x, &p[j - 1]) < 0)
+		{
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = x;
+	}
+}
+
+/*
+ * In-place radix partition of p[0..n) by "bits" bits of the key hash at
+ * "shift" (American flag sort); start[0..2^bits] receives the bucket
+ * boundaries.
+ */
+static void
+fcr_partition(FcrPair *p, int64 n, int shift, int bits, int64 *start, int64 *next)
+{
+	int			nb = 1 << bits;
+	uint64		mask = (uint64) nb - 1;
+
+	memset(start, 0, (nb + 1) * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
+	for (int b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, nb * sizeof(int64));
+
+	for (int b = 0; b < nb; b++)
 	{
 		while (next[b] < start[b + 1])
 		{
 			FcrPair		x = p[next[b]];
-			int			db = (int) ((fcr_mix(x.key) >> shift) & 0xff);
+			int			db = (int) ((fcr_mix(x.key) >> shift) & mask);
 
 			while (db != b)
 			{
@@ -589,29 +661,192 @@ fcr_group_count(FcrPair *p, int64 n, int level, int64 window_us, FcrCounts *c)
 
 				p[next[db]++] = x;
 				x = y;
-				db = (int) ((fcr_mix(x.key) >> shift) & 0xff);
+				db = (int) ((fcr_mix(x.key) >> shift) & mask);
 			}
 			p[next[b]++] = x;
 		}
 	}
-	CHECK_FOR_INTERRUPTS();
+}
 
-	for (int b = 0; b < 256; b++)
+/*
+ * Groups the pairs by customer and counts.  A customer's contacts all fall
+ * in one partition (chosen by bits of a hash of the key), so partitioning
+ * twice by radix, in place, into partitions of about 8 contacts, then
+ * sorting each tiny partition by (key, ts) is enough; the order of
+ * customers among themselves does not matter.  Level 0 uses the top 8 bits
+ * of the hash (256 buckets, whose write heads stay in cache), level 1 the
+ * next up to 12 bits, sized to the partition.
+ */
+static void fcr_count_partitions(FcrPair *p, const int64 *start, int64 window_us, FcrCounts *c);
+
+static void
+fcr_group_count(FcrPair *p, int64 n, int level, int64 window_us, FcrCounts *c)
+{
+	int64		start[(1 << 12) + 1];
+	int64		next[1 << 12];
+	int			bits;
+	int			shift;
+
+	if (n < FCR_RADIX_MIN || level == 2)
+	{
+		fcr_sort_small(p, n);
+		fcr_count_sorted(p, n, window_us, c);
+		return;
+	}
+	if (level == 0)
+	{
+		bits = 8;
+		shift = 56;
+	}
+	else
+	{
+		bits = 1;
+		while (bits < 12 && (n >> (bits + 3)) > 0)
+			bits++;
+		shift = 56 - bits;
+	}
+	fcr_partition(p, n, shift, bits, start, next);
+	if (level == 0)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fcr_count_partitions(p, start, window_us, c);
+		return;
+	}
+	for (int b = 0; b < (1 << bits); b++)
 		if (start[b + 1] > start[b])
 			fcr_group_count(p + start[b], start[b + 1] - start[b], level + 1, window_us, c);
 }
 
+/*
+ * Level 1 when a scratch buffer of n contacts is at hand: partition by
+ * scattering into it (branch-free, faster than the in-place permutation),
+ * then sort and count each tiny partition there.  p itself is not changed.
+ */
 static void
-fcr_count(FcrPair *p, int64 n, int64 window_us, FcrCounts *c)
+fcr_group_count_scratch(FcrPair *p, int64 n, FcrPair *scratch, int64 window_us, FcrCounts *c)
 {
-	memset(c, 0, sizeof(*c));
-	fcr_group_count(p, n, 0, window_us, c);
+	int64		start[(1 << 12) + 1];
+	int64		next[1 << 12];
+	int			bits = 1;
+	int			shift;
+	int			nb;
+	uint64		mask;
+
+	if (n < FCR_RADIX_MIN)
+	{
+		fcr_sort_small(p, n);
+		fcr_count_sorted(p, n, window_us, c);
+		return;
+	}
+	while (bits < 12 && (n >> (bits + 3)) > 0)
+		bits++;
+	shift = 56 - bits;
+	nb = 1 << bits;
+	mask = (uint64) nb - 1;
+	memset(start, 0, (nb + 1) * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
+	for (int b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, nb * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		scratch[next[(fcr_mix(p[i].key) >> shift) & mask]++] = p[i];
+	for (int b = 0; b < nb; b++)
+	{
+		int64		len = start[b + 1] - start[b];
+
+		if (len > 0)
+		{
+			fcr_sort_small(scratch + start[b], len);
+			fcr_count_sorted(scratch + start[b], len, window_us, c);
+		}
+	}
+}
+
+/* Largest level-0 partition handled through a scratch buffer (16 MB). */
+#define FCR_SCRATCH_MAX (1 << 20)
+
+/* bytes of the last scratch buffer, for the DEBUG1 memory report */
+static Size fcr_scratch_bytes = 0;
+
+/* Counts the 256 level-0 partitions p[start[b]..start[b+1]). */
+static void
+fcr_count_partitions(FcrPair *p, const int64 *start, int64 window_us, FcrCounts *c)
+{
+	int64		biggest = 0;
+	FcrPair    *scratch;
+
+	for (int b = 0; b < 256; b++)
+		biggest = Max(biggest, start[b + 1] - start[b]);
+	fcr_scratch_bytes = Max(Min(biggest, FCR_SCRATCH_MAX), 1) * sizeof(FcrPair);
+	scratch = palloc_extended(fcr_scratch_bytes, MCXT_ALLOC_HUGE);
+	for (int b = 0; b < 256; b++)
+	{
+		int64		len = start[b + 1] - start[b];
+
+		if (len > FCR_SCRATCH_MAX)
+			fcr_group_count(p + start[b], len, 1, window_us, c);
+		else if (len > 0)
+			fcr_group_count_scratch(p + start[b], len, scratch, window_us, c);
+	}
+	pfree(scratch);
 }
 
 /*
- * Counts of a summary: our expanded state is sorted in place (the value is
- * a multiset, so that changes nothing) and the counts are cached until it
- * grows; anything else is a validated private copy.
+ * Our state: the chunks are scattered once into one new array by the first
+ * radix byte (streaming writes to 256 places; this replaces both the copy a
+ * growing array would need and the first in-place radix pass), the old
+ * chunks are freed and the array becomes the state's only chunk.  Peak:
+ * 16 more bytes per contact during this step.
+ */
+static void
+fcr_state_count(FcrState *st, FcrCounts *c)
+{
+	int64		n = st->n;
+	FcrPair    *dst;
+	int64		start[257];
+	int64		next[256];
+
+	memset(c, 0, sizeof(*c));
+	if (st->nchunks == 1)
+	{
+		fcr_group_count(st->chunks[0].p, st->chunks[0].len, 0, st->window_us, c);
+		return;
+	}
+	dst = MemoryContextAllocHuge(st->hdr.eoh_context, Max(n, 1) * sizeof(FcrPair));
+	fcr_advise_huge(dst, (Size) n * sizeof(FcrPair));
+	memset(start, 0, sizeof(start));
+	for (int i = 0; i < st->nchunks; i++)
+	{
+		const FcrPair *p = st->chunks[i].p;
+
+		for (int64 j = 0; j < st->chunks[i].len; j++)
+			start[(fcr_mix(p[j].key) >> 56) + 1]++;
+	}
+	for (int b = 0; b < 256; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, sizeof(next));
+	for (int i = 0; i < st->nchunks; i++)
+	{
+		const FcrPair *p = st->chunks[i].p;
+
+		for (int64 j = 0; j < st->chunks[i].len; j++)
+			dst[next[fcr_mix(p[j].key) >> 56]++] = p[j];
+		pfree(st->chunks[i].p);
+	}
+	st->nchunks = 1;
+	st->chunks[0].p = dst;
+	st->chunks[0].len = n;
+	st->chunks[0].cap = n;
+	st->cap = n;
+	CHECK_FOR_INTERRUPTS();
+	fcr_count_partitions(dst, start, st->window_us, c);
+}
+
+/*
+ * Counts of a summary: our expanded state is regrouped in place (the value
+ * is a multiset, so that changes nothing) and the counts are cached until
+ * it grows; anything else is a validated private copy.
  */
 static void
 fcr_counts(Datum d, FcrCounts *c)
@@ -619,23 +854,35 @@ fcr_counts(Datum d, FcrCounts *c)
 	FcrView		v;
 
 	fcr_view(d, &v, true);
-	if (v.state && v.state->counted_n == v.n)
+	if (v.state == NULL)
+	{
+		memset(c, 0, sizeof(*c));
+		fcr_group_count(v.one.p, v.n, 0, v.window_us, c);
+		return;
+	}
+	if (v.state->counted_n == v.n)
 	{
 		c->contacts = v.n;
 		c->first = v.state->first;
 		c->resolved = v.state->resolved;
 		return;
 	}
-	fcr_count(v.pairs, v.n, v.window_us, c);
-	if (v.state)
 	{
-		v.state->counted_n = v.n;
-		v.state->first = c->first;
-		v.state->resolved = c->resolved;
-		elog(DEBUG1, "ccr fcr state: " INT64_FORMAT " contacts, " INT64_FORMAT " bytes of pairs (capacity " INT64_FORMAT "), %zu bytes allocated",
-			 v.n, v.n * (int64) sizeof(FcrPair), v.state->cap,
-			 (size_t) MemoryContextMemAllocated(v.state->hdr.eoh_context, true));
+		Size		before = MemoryContextMemAllocated(v.state->hdr.eoh_context, true);
+		int			nchunks = v.state->nchunks;
+
+		fcr_scratch_bytes = 0;
+		fcr_state_count(v.state, c);
+		/* peak: the chunks, plus the regrouped copy and scratch of the final step */
+		elog(DEBUG1, "ccr fcr state: " INT64_FORMAT " contacts (" INT64_FORMAT " bytes of pairs) in %d chunks; "
+			 "%zu bytes allocated while aggregating, peak %zu bytes in the final step (regrouped copy + %zu bytes scratch)",
+			 v.n, v.n * (int64) sizeof(FcrPair), nchunks, before,
+			 before + (nchunks > 1 ? (Size) v.n * sizeof(FcrPair) : 0) + fcr_scratch_bytes,
+			 fcr_scratch_bytes);
 	}
+	v.state->counted_n = v.n;
+	v.state->first = c->first;
+	v.state->resolved = c->resolved;
 }
 
 /* ---------- transition ---------- */
@@ -699,10 +946,16 @@ fcr_trans(FunctionCallInfo fcinfo, uint8 keytype)
 		key = (int64) fcr_hash_bytes((const unsigned char *) VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 
-	fcr_reserve(st, 1);
-	st->pairs[st->n].key = key;
-	st->pairs[st->n].ts = ts;
-	st->n++;
+	{
+		FcrChunk   *c = &st->chunks[st->nchunks - 1];
+
+		if (unlikely(c->len == c->cap))
+			c = fcr_new_chunk(st, 1);
+		c->p[c->len].key = key;
+		c->p[c->len].ts = ts;
+		c->len++;
+		st->n++;
+	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
@@ -779,7 +1032,12 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 	}
 	fcr_view(PG_GETARG_DATUM(1), &b, false);
 	if (PG_ARGISNULL(0))
-		a = b, a.n = 0, a.state = NULL;
+	{
+		a = b;
+		a.n = 0;
+		a.nchunks = 0;
+		a.state = NULL;
+	}
 	else
 		fcr_view(PG_GETARG_DATUM(0), &a, false);
 	fcr_check_compatible(&a, &b);
@@ -788,11 +1046,20 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 	if (!inagg)
 	{
 		FcrFlat    *f = fcr_flat_alloc(a.keytype, a.window_us, a.n + b.n);
+		FcrPair    *dst = f->pairs;
 
-		if (a.n)
-			memcpy(f->pairs, a.pairs, (Size) a.n * sizeof(FcrPair));
-		if (b.n)
-			memcpy(f->pairs + a.n, b.pairs, (Size) b.n * sizeof(FcrPair));
+		for (int i = 0; i < a.nchunks; i++)
+		{
+			if (a.chunks[i].len)
+				memcpy(dst, a.chunks[i].p, (Size) a.chunks[i].len * sizeof(FcrPair));
+			dst += a.chunks[i].len;
+		}
+		for (int i = 0; i < b.nchunks; i++)
+		{
+			if (b.chunks[i].len)
+				memcpy(dst, b.chunks[i].p, (Size) b.chunks[i].len * sizeof(FcrPair));
+			dst += b.chunks[i].len;
+		}
 		PG_RETURN_POINTER(f);
 	}
 
@@ -801,14 +1068,13 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 		MemoryContextGetParent(st->hdr.eoh_context) != aggcxt)
 	{
 		st = fcr_state_new(aggcxt, a.keytype, a.window_us, a.n + b.n);
-		if (a.n)
-			memcpy(st->pairs, a.pairs, (Size) a.n * sizeof(FcrPair));
-		st->n = a.n;
+		for (int i = 0; i < a.nchunks; i++)
+			fcr_append(st, a.chunks[i].p, a.chunks[i].len);
 	}
-	fcr_reserve(st, b.n);
-	if (b.n)
-		memcpy(st->pairs + st->n, b.pairs, (Size) b.n * sizeof(FcrPair));
-	st->n += b.n;
+	if (b.state == st)
+		elog(ERROR, "ccr.fcr_summary_combine cannot combine a state with itself");
+	for (int i = 0; i < b.nchunks; i++)
+		fcr_append(st, b.chunks[i].p, b.chunks[i].len);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
@@ -1030,7 +1296,8 @@ ccr_fcr_summary_out(PG_FUNCTION_ARGS)
 					 FCR_FORMAT_VERSION, fcr_key_names[v.keytype], v.window_us, v.n);
 	enlargeStringInfo(&buf, (int) enclen + 1);
 	raw = palloc_extended(rawlen + 1, MCXT_ALLOC_HUGE);
-	fcr_pack(v.pairs, v.n, raw);
+	for (int i = 0, off = 0; i < v.nchunks; off += (int) v.chunks[i].len, i++)
+		fcr_pack(v.chunks[i].p, v.chunks[i].len, raw + (Size) off * sizeof(FcrPair));
 	len = rawlen ? pg_b64_encode(raw, (int) rawlen, buf.data + buf.len, (int) enclen) : 0;
 	if (len < 0 || (Size) len != enclen)
 		elog(ERROR, "base64 encoding of ccr.fcr_summary failed");
@@ -1110,6 +1377,7 @@ ccr_fcr_summary_send(PG_FUNCTION_ARGS)
 		memcpy(p + 4, &w, 8);
 		memcpy(p + 12, &n, 8);
 	}
-	fcr_pack(v.pairs, v.n, p + 20);
+	for (int i = 0, off = 0; i < v.nchunks; off += (int) v.chunks[i].len, i++)
+		fcr_pack(v.chunks[i].p, v.chunks[i].len, p + 20 + (Size) off * sizeof(FcrPair));
 	PG_RETURN_BYTEA_P(result);
 }

@@ -115,6 +115,14 @@ FROM unnest(ARRAY[timestamptz '2026-06-01 08:00 Europe/Helsinki', '2026-06-05 17
 	 unnest(ARRAY[interval '0', '-1 microsecond', '1 microsecond']) o1,
 	 unnest(ARRAY[interval '0', '1 microsecond', '4 hours', '1 week']) o2
 	WHERE o2 >= o1;
+-- the same office calendar with holidays over more than a century (kept as a
+-- sorted list instead of a per-date table), on the same spans
+INSERT INTO ccr.calendars VALUES ('r_ny_wide', 'America/New_York');
+INSERT INTO ccr.calendar_hours SELECT 'r_ny_wide', isodow, opens, closes FROM ccr.calendar_hours WHERE calendar = 'r_ny_office';
+INSERT INTO ccr.calendar_holidays
+SELECT 'r_ny_wide', day FROM ccr.calendar_holidays WHERE calendar = 'r_ny_office'
+UNION ALL VALUES ('r_ny_wide', date '1850-01-07'), ('r_ny_wide', date '2350-06-01');
+INSERT INTO regress.spans SELECT 'r_ny_wide', s, f, kind FROM regress.spans WHERE calendar = 'r_ny_office';
 SELECT kind, count(*) FROM regress.spans GROUP BY kind ORDER BY kind;
 
 -- every span equals the reference, to the microsecond
@@ -147,7 +155,7 @@ FROM (SELECT *, s + (f - s) * random() AS m FROM regress.spans) x;
 SELECT regress.bus_us(a, b, c) = regress.bus_us(a, m, c) + regress.bus_us(m, b, c) AS additive_far,
 	   ccr.business_seconds(a, b, 'r_ny_247') = extract(epoch FROM b - a)::float8 AS exact_247_far
 FROM (VALUES (timestamptz '1700-03-01 12:00+00', timestamptz '2600-07-01 00:00+00', timestamptz '2100-11-07 06:30+00')) v(a, b, m),
-	 unnest(ARRAY['r_ny_office', 'r_hel_night']) c;
+	 unnest(ARRAY['r_ny_office', 'r_hel_night', 'r_ny_wide']) c;
 -- whole years: 52 or 53 weeks of the template less the holidays
 SELECT ccr.business_seconds('2025-01-01 00:00 America/New_York', '2026-01-01 00:00 America/New_York', 'r_ny_office')
 	   = 3600 * 8 * (SELECT count(*) FROM generate_series(date '2025-01-01', '2025-12-31', '1 day') d

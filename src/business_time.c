@@ -164,18 +164,24 @@ typedef struct Calendar
 	int			nspan;
 	WeekSpan   *span;
 	int			day_first[7];	/* first span with hi > j * day */
+	int64		span_day_cum[7];	/* open time of the week before day j */
 	int64		week_total;
 	/* holidays that cost open time, sorted: local midnight as wall time */
 	int			nhol;
 	int64	   *hol_lo;
 	int64	   *hol_cum;		/* nhol + 1 prefix sums of their open time */
+	/* the same by local date, for dates hol_day0 .. hol_day0 + hol_ndays - 1:
+	 * open time of the holidays before each date (NULL when too wide) */
+	int64		hol_day0;
+	int64		hol_ndays;
+	int64	   *hol_by_day;		/* hol_ndays + 1 entries */
 	/* UTC-offset changes within [tr_lo, tr_hi) */
 	int			ntr;
 	int64	   *tr_at;
 	int64	   *tr_off;			/* offset from tr_at[i] on */
 	int64		off0;			/* offset at tr_lo */
 	int64	   *tr_cum;			/* ntr + 1 prefix sums of corrections */
-	int			hint;			/* last transition index found */
+	int32	   *tr_bucket;		/* per TR_BUCKET of [tr_lo, tr_hi): first index at or after it */
 } Calendar;
 
 static MemoryContext cal_cxt = NULL;
@@ -210,6 +216,11 @@ cal_reset(void)
 	cal_relids[0] = cal_relids[1] = cal_relids[2] = InvalidOid;
 	cal_stale = false;
 }
+
+/* transitions are found through buckets of 2^41 us (25.5 days) */
+#define TR_BUCKET_SHIFT 41
+/* widest holiday range kept as a per-date table (about 110 years) */
+#define HOL_MAX_DAYS 40000
 
 /* open time of the week template before position pos in [0, week] */
 static inline int64
@@ -256,19 +267,52 @@ hol_count_before(const Calendar *cal, int64 w)
 }
 
 /* C(w): open time before wall time w, holidays taken out */
-static int64
+static inline int64
 cal_open(const Calendar *cal, int64 w)
 {
-	int64		t = tmpl_open(cal, w);
-	int			k;
+	int64		day,
+				wk,
+				before;
+	int			j,
+				i;
 
-	if (cal->nhol == 0)
-		return t;
-	k = hol_count_before(cal, w);
-	if (k > 0 && w < cal->hol_lo[k - 1] + USECS_PER_DAY)
-		/* inside holiday k - 1: flat at its start */
-		return tmpl_open(cal, cal->hol_lo[k - 1]) - cal->hol_cum[k - 1];
-	return t - cal->hol_cum[k];
+	if (cal->nhol > 0 && cal->hol_by_day == NULL)
+	{
+		/* wide holiday range: binary search */
+		int			k = hol_count_before(cal, w);
+
+		if (k > 0 && w < cal->hol_lo[k - 1] + USECS_PER_DAY)
+			return tmpl_open(cal, cal->hol_lo[k - 1]) - cal->hol_cum[k - 1];
+		return tmpl_open(cal, w) - cal->hol_cum[k];
+	}
+	/* one division for the date; the week and the day in it follow */
+	day = floor_div(w, USECS_PER_DAY);
+	wk = floor_div(day, 7);
+	j = (int) (day - wk * 7);
+	before = 0;
+	if (cal->nhol > 0 && day >= cal->hol_day0)
+	{
+		int64		d = day - cal->hol_day0;
+
+		if (d >= cal->hol_ndays)
+			before = cal->hol_cum[cal->nhol];
+		else
+		{
+			before = cal->hol_by_day[d];
+			if (cal->hol_by_day[d + 1] != before)
+				/* a holiday: flat at its start */
+				return wk * cal->week_total + cal->span_day_cum[j] - before;
+		}
+	}
+	{
+		int64		pos = w - wk * USECS_PER_WEEK;
+
+		for (i = cal->day_first[j]; i < cal->nspan && cal->span[i].hi <= pos; i++)
+			;
+		if (i == cal->nspan)
+			return (wk + 1) * cal->week_total - before;
+		return wk * cal->week_total + cal->span[i].cum + Max(0, pos - cal->span[i].lo) - before;
+	}
 }
 
 /* smallest wall time w with tmpl_open(w) >= u (week_total > 0) */
@@ -369,30 +413,15 @@ tz_offset_slow(const Calendar *cal, int64 t)
 	return (int64) tm->tm_gmtoff * USECS_PER_SEC;
 }
 
-/* number of offset changes at or before t, t in [tr_lo, tr_hi) */
+/* number of offset changes at or before t, t in [tr_lo, tr_hi] */
 static inline int
 tr_index(Calendar *cal, int64 t)
 {
-	int			h = cal->hint;
-	int			lo,
-				hi;
+	int			i = cal->tr_bucket[(t - tr_lo) >> TR_BUCKET_SHIFT];
 
-	if (h <= cal->ntr && (h == 0 || cal->tr_at[h - 1] <= t) &&
-		(h == cal->ntr || t < cal->tr_at[h]))
-		return h;
-	lo = 0;
-	hi = cal->ntr;
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (cal->tr_at[mid] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	cal->hint = lo;
-	return lo;
+	while (i < cal->ntr && cal->tr_at[i] <= t)
+		i++;
+	return i;
 }
 
 static inline int64
@@ -817,6 +846,8 @@ cal_load(const char *name)
 			k++;
 		cal->day_first[i] = k;
 	}
+	for (i = 0; i < 7; i++)
+		cal->span_day_cum[i] = week_open_before(cal, i * USECS_PER_DAY);
 
 	/* holidays: sorted, distinct, only those that cost open time */
 	qsort(hols, nhols, sizeof(int64), int64_cmp);
@@ -835,6 +866,28 @@ cal_load(const char *name)
 		cal->hol_lo[cal->nhol] = hols[i];
 		cal->hol_cum[cal->nhol + 1] = cal->hol_cum[cal->nhol] + cost;
 		cal->nhol++;
+	}
+	if (cal->nhol > 0)
+	{
+		int64		first = cal->hol_lo[0] / USECS_PER_DAY;
+		int64		ndays = cal->hol_lo[cal->nhol - 1] / USECS_PER_DAY - first + 1;
+
+		/* holidays are whole local dates: hol_lo is a multiple of a day */
+		if (ndays <= HOL_MAX_DAYS)
+		{
+			int			k = 0;
+			int64		d;
+
+			cal->hol_day0 = first;
+			cal->hol_ndays = ndays;
+			cal->hol_by_day = palloc((ndays + 1) * sizeof(int64));
+			for (d = 0; d <= ndays; d++)
+			{
+				while (k < cal->nhol && cal->hol_lo[k] < (first + d) * USECS_PER_DAY)
+					k++;
+				cal->hol_by_day[d] = cal->hol_cum[k];
+			}
+		}
 	}
 
 	/* UTC-offset changes of the zone in [tr_lo, tr_hi) and their corrections */
@@ -884,6 +937,19 @@ cal_load(const char *name)
 			cal->tr_cum[i + 1] = cal->tr_cum[i]
 				+ cal_open(cal, cal->tr_at[i] + before)
 				- cal_open(cal, cal->tr_at[i] + cal->tr_off[i]);
+		}
+		{
+			int64		nb = ((tr_hi - tr_lo) >> TR_BUCKET_SHIFT) + 2;
+			int64		b;
+			int			k = 0;
+
+			cal->tr_bucket = palloc(nb * sizeof(int32));
+			for (b = 0; b < nb; b++)
+			{
+				while (k < cal->ntr && cal->tr_at[k] < tr_lo + (b << TR_BUCKET_SHIFT))
+					k++;
+				cal->tr_bucket[b] = k;
+			}
 		}
 	}
 	MemoryContextSwitchTo(old);

@@ -97,7 +97,21 @@ SELECT check_that(format('no customer on both shards (%s customers in common)', 
 FROM (SELECT count(*) n FROM (SELECT customer FROM dist_contacts_1 INTERSECT SELECT customer FROM dist_contacts_2) i) x;
 
 -- Summary-building aggregates under test: label, call, summary type.
-CREATE TABLE aggs (ord serial, label text, expr text, typ regtype);
+CREATE TABLE aggs (ord serial, label text, expr text, typ regtype, canon text DEFAULT '(%s)::text');
+-- fcr_summary is a multiset of (customer, contact_at) pairs: compared in a
+-- canonical form (header and sorted pairs), since the order in which shards'
+-- pairs are concatenated is not part of the value.
+CREATE FUNCTION fcr_canonical(s ccr.fcr_summary) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $f$
+DECLARE
+	t text := s::text;
+	b bytea := decode(split_part(t, ' pairs=', 2), 'base64');
+	sorted text;
+BEGIN
+	SELECT string_agg(encode(p, 'hex'), ',' ORDER BY p) INTO sorted
+	FROM (SELECT substring(b FROM 1 + 16 * i FOR 16) AS p FROM generate_series(0, length(b) / 16 - 1) i) q;
+	RETURN split_part(t, ' pairs=', 1) || ' sorted_pairs=' || coalesce(sorted, '');
+END $f$;
 INSERT INTO aggs (label, expr, typ) VALUES
 	('sl_agg', 'ccr.sl_agg(wait_s, answered, 20)', 'ccr.sl_summary'),
 	('sl_agg short abandons', 'ccr.sl_agg(wait_s, answered, 20, 5)', 'ccr.sl_summary'),
@@ -111,11 +125,13 @@ INSERT INTO aggs (label, expr, typ) VALUES
 	('backlog_agg', 'ccr.backlog_agg(offered_at, ended_at, ''2026-01-01 00:00+00'', ''2026-02-01 00:00+00'', interval ''1 day'')', 'ccr.backlog_summary'),
 	('ces_agg', 'ccr.ces_agg(ces_score, 7)', 'ccr.ces_summary'),
 	('qa_agg', 'ccr.qa_agg(hold_s, 60, fcr)', 'ccr.qa_summary');
+INSERT INTO aggs (label, expr, typ, canon) VALUES
+	('fcr_agg repeat-contact', 'ccr.fcr_agg(customer, offered_at, interval ''3 days'')', 'ccr.fcr_summary', 'fcr_canonical(%s)');
 
 -- For one aggregate: is the call shipped to the shards, and does the
 -- coordinator's rollup of the shard summaries equal the single-node summary
 -- (overall and per queue)?
-CREATE FUNCTION shard_check(p_label text, p_expr text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+CREATE FUNCTION shard_check(p_label text, p_expr text, p_canon text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
 	plan text := '';
 	line text;
@@ -130,9 +146,9 @@ BEGIN
 	END LOOP;
 	RETURN NEXT check_that(format('%s: both shards compute %s remotely', p_label, fname),
 						   (SELECT count(*) FROM regexp_matches(plan, 'Remote SQL: SELECT ' || replace(fname, '.', '\.') || '\(', 'g')) = 2);
-	EXECUTE format('SELECT %s::text FROM contacts', p_expr) INTO single;
-	EXECUTE format('SELECT ccr.rollup(s)::text FROM (SELECT %1$s AS s FROM dist_contacts_1
-					UNION ALL SELECT %1$s FROM dist_contacts_2) u', p_expr) INTO combined;
+	EXECUTE format('SELECT %s FROM contacts', format(p_canon, p_expr)) INTO single;
+	EXECUTE format('SELECT %2$s FROM (SELECT %1$s AS s FROM dist_contacts_1
+					UNION ALL SELECT %1$s FROM dist_contacts_2) u', p_expr, format(p_canon, 'ccr.rollup(s)')) INTO combined;
 	RETURN NEXT check_that(format('%s: rollup of shard summaries = single node (%s)', p_label, left(single, 60) || '...'),
 						   single = combined);
 
@@ -140,17 +156,17 @@ BEGIN
 	FOR line IN EXECUTE format('EXPLAIN (VERBOSE, COSTS OFF) SELECT queue, %1$s FROM dist_contacts_1 GROUP BY queue', p_expr) LOOP
 		plan := plan || line || E'\n';
 	END LOOP;
-	EXECUTE format('SELECT count(*) FROM (SELECT queue, %1$s::text AS s FROM contacts GROUP BY queue) a
-					FULL JOIN (SELECT queue, ccr.rollup(s)::text AS s
+	EXECUTE format('SELECT count(*) FROM (SELECT queue, %2$s AS s FROM contacts GROUP BY queue) a
+					FULL JOIN (SELECT queue, %3$s AS s
 							   FROM (SELECT queue, %1$s AS s FROM dist_contacts_1 GROUP BY queue
 									 UNION ALL SELECT queue, %1$s FROM dist_contacts_2 GROUP BY queue) u
 							   GROUP BY queue) b USING (queue)
-					WHERE a.s IS DISTINCT FROM b.s', p_expr) INTO bad;
+					WHERE a.s IS DISTINCT FROM b.s', p_expr, format(p_canon, p_expr), format(p_canon, 'ccr.rollup(s)')) INTO bad;
 	RETURN NEXT check_that(format('%s: per queue, GROUP BY shipped (%s) and %s mismatching queues', p_label,
 								  plan ~ 'Remote SQL: SELECT queue, .* GROUP BY 1', bad),
 						   plan ~ 'Remote SQL: SELECT queue, .* GROUP BY 1' AND bad = 0);
 END $$;
-SELECT shard_check(label, expr) FROM aggs ORDER BY ord;
+SELECT shard_check(label, expr, canon) FROM aggs ORDER BY ord;
 
 -- One plan in full, for the log.
 EXPLAIN (VERBOSE, COSTS OFF)
@@ -194,6 +210,37 @@ SELECT check_that('one-step ccr.service_level(...) and ccr.aht(...) are shipped 
 				  plan_of('SELECT ccr.service_level(wait_s, answered, 20), ccr.aht(talk_s, hold_s, acw_s) FROM dist_contacts_1')
 				  ~ 'Remote SQL: SELECT ccr\.service_level\(.*ccr\.aht\(');
 
+-- Repeat-contact FCR: contacts are distributed by customer, so each shard
+-- holds complete customer histories and the one-step fcr_rate runs whole on
+-- a shard; per-shard counts simply add up.  Distributed any other way the
+-- per-shard classifications would be wrong, yet ccr.rollup of the shards'
+-- fcr_agg summaries would still be exact (it keeps every contact).
+SELECT check_that('one-step ccr.fcr_rate(customer, offered_at, window) is shipped whole to a shard',
+				  plan_of('SELECT ccr.fcr_rate(customer, offered_at, interval ''3 days'') FROM dist_contacts_1')
+				  ~ 'Remote SQL: SELECT ccr\.fcr_rate\(customer, offered_at, ''3 days''::interval\) FROM public\.contacts');
+SELECT check_that(format('repeat-contact FCR: %s first contacts, %s resolved; shards combined = single node = plain SQL (window functions)',
+						 r.first_contacts, r.resolved),
+		ccr.first_contacts(c) = r.first_contacts AND ccr.resolved_first_contacts(c) = r.resolved
+		AND ccr.fcr_rate(c) = (SELECT ccr.fcr_rate(customer, offered_at, interval '3 days') FROM contacts)
+		AND r.first_contacts < 20000 AND r.resolved < r.first_contacts)
+FROM (SELECT ccr.rollup(s) c FROM (SELECT ccr.fcr_agg(customer, offered_at, interval '3 days') s FROM dist_contacts_1
+								  UNION ALL SELECT ccr.fcr_agg(customer, offered_at, interval '3 days') FROM dist_contacts_2) u) x,
+	 (SELECT count(*) FILTER (WHERE prv IS NULL OR offered_at - prv > interval '3 days') AS first_contacts,
+			 count(*) FILTER (WHERE (prv IS NULL OR offered_at - prv > interval '3 days')
+								AND (nxt IS NULL OR nxt - offered_at > interval '3 days')) AS resolved
+	  FROM (SELECT offered_at, lag(offered_at) OVER c AS prv, lead(offered_at) OVER c AS nxt
+			FROM contacts WINDOW c AS (PARTITION BY customer ORDER BY offered_at)) w) r;
+SELECT check_that(format('sharded by customer, per-shard first contacts add up (%s + %s = %s)', a, b, t), a + b = t)
+FROM (SELECT (SELECT ccr.first_contacts(ccr.fcr_agg(customer, offered_at, interval '3 days')) FROM dist_contacts_1) a,
+			 (SELECT ccr.first_contacts(ccr.fcr_agg(customer, offered_at, interval '3 days')) FROM dist_contacts_2) b,
+			 (SELECT ccr.first_contacts(ccr.fcr_agg(customer, offered_at, interval '3 days')) FROM contacts) t) x;
+SELECT check_that(format('split by contact_id instead: per-part first contacts would be %s, not %s; rollup of the parts'' summaries is still exact', a + b, t),
+				  a + b <> t AND r = t)
+FROM (SELECT sum(ccr.first_contacts(s)) FILTER (WHERE part = 0) a, sum(ccr.first_contacts(s)) FILTER (WHERE part = 1) b,
+			 ccr.first_contacts(ccr.rollup(s)) r,
+			 (SELECT ccr.first_contacts(ccr.fcr_agg(customer, offered_at, interval '3 days')) FROM contacts) t
+	  FROM (SELECT contact_id % 2 part, ccr.fcr_agg(customer, offered_at, interval '3 days') s FROM contacts GROUP BY 1) p) x;
+
 -- Control: without the extensions option postgres_fdw must not ship our
 -- calls (it fetches the rows and aggregates locally), same answer.
 CREATE SERVER shard1_noext FOREIGN DATA WRAPPER postgres_fdw
@@ -233,20 +280,27 @@ SELECT date_trunc('day', offered_at, 'UTC') AS day, queue,
 	   ccr.csat_agg(csat_score, csat_scale) AS csat, ccr.nps_agg(nps_score) AS nps,
 	   ccr.duration_agg(talk_s) AS dur,
 	   ccr.backlog_agg(offered_at, ended_at, '2026-01-01 00:00+00', '2026-02-01 00:00+00', interval '1 day') AS backlog,
-	   ccr.ces_agg(ces_score, 7) AS ces, ccr.qa_agg(hold_s, 60, fcr) AS qa
+	   ccr.ces_agg(ces_score, 7) AS ces, ccr.qa_agg(hold_s, 60, fcr) AS qa,
+	   ccr.fcr_agg(customer, offered_at, interval '3 days') AS rfcr
 FROM contacts GROUP BY 1, 2;
 SQL
 done
 psql -qAtX -v ON_ERROR_STOP=1 -d "$coord" >>"$out" <<'SQL'
 CREATE FOREIGN TABLE kpi_daily_1 (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
 	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
-	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary) SERVER shard1 OPTIONS (table_name 'kpi_daily');
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary, rfcr ccr.fcr_summary)
+	SERVER shard1 OPTIONS (table_name 'kpi_daily');
 CREATE FOREIGN TABLE kpi_daily_2 (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
 	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
-	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary) SERVER shard2 OPTIONS (table_name 'kpi_daily');
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary, rfcr ccr.fcr_summary)
+	SERVER shard2 OPTIONS (table_name 'kpi_daily');
 SELECT check_that('ccr.rollup over a shard''s stored summaries is shipped (WHERE on day too)',
 				  plan_of('SELECT ccr.rollup(sl), ccr.rollup(fcr), ccr.rollup(aht), ccr.rollup(csat), ccr.rollup(nps), ccr.rollup(dur), ccr.rollup(backlog), ccr.rollup(ces), ccr.rollup(qa) FROM kpi_daily_1 WHERE day >= ''2026-01-10''')
 				  ~ 'Remote SQL: SELECT ccr\.rollup\(sl\), ccr\.rollup\(fcr\), ccr\.rollup\(aht\), ccr\.rollup\(csat\), ccr\.rollup\(nps\), ccr\.rollup\(dur\), ccr\.rollup\(backlog\), ccr\.rollup\(ces\), ccr\.rollup\(qa\) FROM public\.kpi_daily WHERE');
+SELECT check_that('repeat-contact FCR from the shards'' stored daily fcr_agg summaries (rollup shipped, then combined) = single node',
+		(SELECT fcr_canonical(ccr.rollup(s)) FROM (SELECT ccr.rollup(rfcr) s FROM kpi_daily_1 UNION ALL SELECT ccr.rollup(rfcr) FROM kpi_daily_2) u)
+		= (SELECT fcr_canonical(ccr.fcr_agg(customer, offered_at, interval '3 days')) FROM contacts)
+		AND plan_of('SELECT ccr.rollup(rfcr) FROM kpi_daily_1') ~ 'Remote SQL: SELECT ccr\.rollup\(rfcr\)');
 SELECT check_that('rollup of the shards'' rollups of stored daily summaries = single-node summaries built from contacts',
 		r.sl::text = c.sl::text AND r.fcr::text = c.fcr::text AND r.aht::text = c.aht::text
 		AND r.csat::text = c.csat::text AND r.nps::text = c.nps::text AND r.dur::text = c.dur::text
@@ -265,7 +319,7 @@ FROM (SELECT ccr.rollup(sl) sl, ccr.rollup(fcr) fcr, ccr.rollup(aht) aht, ccr.ro
 
 -- Text round trip of every summary type: what postgres_fdw and Citus 13 ship.
 SELECT check_that(format('text round trip of %s summaries fetched from the shards (%s types)', n, t), n > 0 AND bad = 0)
-FROM (SELECT count(*) * 9 n, 9 t,
+FROM (SELECT count(*) * 10 n, 10 t,
 			 count(*) FILTER (WHERE sl::text::ccr.sl_summary::text <> sl::text
 							  OR fcr::text::ccr.rate_summary::text <> fcr::text
 							  OR aht::text::ccr.aht_summary::text <> aht::text
@@ -274,28 +328,29 @@ FROM (SELECT count(*) * 9 n, 9 t,
 							  OR dur::text::ccr.duration_summary::text <> dur::text
 							  OR backlog::text::ccr.backlog_summary::text <> backlog::text
 							  OR ces::text::ccr.ces_summary::text <> ces::text
-							  OR qa::text::ccr.qa_summary::text <> qa::text) bad
+							  OR qa::text::ccr.qa_summary::text <> qa::text
+							  OR rfcr::text::ccr.fcr_summary::text <> rfcr::text) bad
 	  FROM (SELECT * FROM kpi_daily_1 UNION ALL SELECT * FROM kpi_daily_2) u) x;
 SQL
 
 # Binary round trip (Citus 14 ships states in binary): COPY ... (FORMAT
 # binary) out of a shard database and into the coordinator, then compare the
 # text forms with the shard's.
-psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl, fcr, aht, csat, nps, dur, backlog, ces, qa FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.bin' WITH (FORMAT binary)"
-psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl::text, fcr::text, aht::text, csat::text, nps::text, dur::text, backlog::text, ces::text, qa::text FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.txt'"
+psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl, fcr, aht, csat, nps, dur, backlog, ces, qa, rfcr FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.bin' WITH (FORMAT binary)"
+psql -qX -v ON_ERROR_STOP=1 -d "$shard1" -c "\\copy (SELECT day, queue, sl::text, fcr::text, aht::text, csat::text, nps::text, dur::text, backlog::text, ces::text, qa::text, rfcr::text FROM kpi_daily ORDER BY day, queue) TO '$dir/kpi.txt'"
 psql -qAtX -v ON_ERROR_STOP=1 -d "$coord" >>"$out" <<SQL
 CREATE TABLE kpi_bin (day timestamptz, queue text, sl ccr.sl_summary, fcr ccr.rate_summary,
 	aht ccr.aht_summary, csat ccr.csat_summary, nps ccr.nps_summary, dur ccr.duration_summary,
-	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary);
+	backlog ccr.backlog_summary, ces ccr.ces_summary, qa ccr.qa_summary, rfcr ccr.fcr_summary);
 CREATE TABLE kpi_txt (day timestamptz, queue text, sl text, fcr text, aht text, csat text, nps text,
-	dur text, backlog text, ces text, qa text);
+	dur text, backlog text, ces text, qa text, rfcr text);
 \\copy kpi_bin FROM '$dir/kpi.bin' WITH (FORMAT binary)
 \\copy kpi_txt FROM '$dir/kpi.txt'
-SELECT check_that(format('binary COPY of %s shard summary rows (9 types) into the coordinator: %s differ from the shard''s text', n, bad),
+SELECT check_that(format('binary COPY of %s shard summary rows (10 types) into the coordinator: %s differ from the shard''s text', n, bad),
 				  n > 0 AND bad = 0)
 FROM (SELECT count(*) n, count(*) FILTER (WHERE (b.sl::text, b.fcr::text, b.aht::text, b.csat::text, b.nps::text,
-												 b.dur::text, b.backlog::text, b.ces::text, b.qa::text)
-										  IS DISTINCT FROM (t.sl, t.fcr, t.aht, t.csat, t.nps, t.dur, t.backlog, t.ces, t.qa)) bad
+												 b.dur::text, b.backlog::text, b.ces::text, b.qa::text, b.rfcr::text)
+										  IS DISTINCT FROM (t.sl, t.fcr, t.aht, t.csat, t.nps, t.dur, t.backlog, t.ces, t.qa, t.rfcr)) bad
 	  FROM kpi_bin b FULL JOIN kpi_txt t USING (day, queue)) x;
 -- and back out in binary: byte-identical file
 \\copy kpi_bin TO '$dir/kpi2.bin' WITH (FORMAT binary)

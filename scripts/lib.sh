@@ -15,6 +15,10 @@ CCR_APT_PACKAGES=(
 	postgresql-contrib
 	libpostgresql-jdbc-java
 	default-jdk-headless
+	clang
+	libclang-rt-14-dev
+	llvm
+	valgrind
 )
 
 log() { printf '== %s\n' "$*" >&2; }

@@ -8,6 +8,8 @@
  */
 #include "ccr_metrics.h"
 
+#include "common/int.h"
+
 typedef struct AhtSummary
 {
 	CcrSummaryHeader hdr;
@@ -29,8 +31,14 @@ aht_check(const CcrSummaryHeader *h)
 {
 	const AhtSummary *s = (const AhtSummary *) h;
 
+	int64		sum;
+
 	if (s->handled == 0 && (s->talk_us | s->hold_us | s->acw_us) != 0)
 		return "handle time is not 0 with no handled contacts";
+	/* aht() adds the three: their sum must fit (found by fuzzing) */
+	if (pg_add_s64_overflow(s->talk_us, s->hold_us, &sum) ||
+		pg_add_s64_overflow(sum, s->acw_us, &sum))
+		return "sum of handle time is out of range";
 	return NULL;
 }
 

@@ -11,6 +11,7 @@
  */
 #include "ccr_metrics.h"
 
+#include "common/int.h"
 #include "utils/builtins.h"
 
 typedef enum SlPolicy
@@ -55,7 +56,12 @@ static const char *
 sl_check(const CcrSummaryHeader *h)
 {
 	const SlSummary *s = (const SlSummary *) h;
+	int64		sum;
 
+	/* the accessors add these counts: their sum must fit (found by fuzzing) */
+	if (pg_add_s64_overflow(s->answered, s->abandoned, &sum) ||
+		pg_add_s64_overflow(sum, s->short_abandons, &sum))
+		return "contact counts are out of range";
 	if (s->answered_within > s->answered)
 		return "answered_within exceeds answered";
 	if (s->abandoned_within > s->abandoned)

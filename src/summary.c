@@ -363,6 +363,7 @@ ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract)
 	int64	   *as;
 	int64	   *bs;
 	MemoryContext aggcxt;
+	const char *problem;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt) ||
 		(Pointer) a != DatumGetPointer(PG_GETARG_DATUM(0)))
@@ -395,9 +396,18 @@ ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract)
 		else if (as[i] != bs[i])
 			ccr_param_mismatch(fam, f->name);
 	}
-	if (fam->check && fam->check(a) != NULL)
+	if (fam->check && (problem = fam->check(a)) != NULL)
+	{
+		if (subtract)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot subtract a %s that was not added", fam->type_name),
+					 errdetail("%s", problem)));
+		/* two valid summaries add up to an invalid one: a sum overflowed */
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cannot subtract a %s that was not added", fam->type_name)));
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("combined %s is out of range", fam->type_name),
+				 errdetail("%s", problem)));
+	}
 	PG_RETURN_POINTER(a);
 }

@@ -196,8 +196,12 @@ ccr_trans_state(FunctionCallInfo fcinfo, const CcrFamily *fam, const char *fname
 {
 	if (unlikely(PG_ARGISNULL(0)))
 	{
+		/* reachable from SQL: a user-defined aggregate can use the inverse */
 		if (sign < 0)
-			elog(ERROR, "%s: inverse transition on an empty state", fname);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: inverse transition on an empty state", fname),
+					 errhint("The inverse only removes rows its moving aggregate added.")));
 		return ccr_summary_alloc(fam, ccr_agg_context(fcinfo, fname));
 	}
 	ccr_require_agg(fcinfo, fname);

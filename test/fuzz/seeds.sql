@@ -1,6 +1,5 @@
 -- Seed values for the fuzz corpus, made by the extension itself: every
--- aggregate that builds a summary type of the extension (its state type is
--- the type, it has no final function) is run over a few generated row sets
+-- aggregate that returns a summary type of the extension is run over a few generated row sets
 -- with arguments made up from their types.  Calls that the aggregate
 -- rejects are skipped.  Output: type, text form, binary form in hex.
 CREATE TEMP TABLE fuzz_seed (typname name, txt text, bin text);
@@ -13,12 +12,12 @@ DECLARE
 BEGIN
 	FOR agg IN
 		SELECT p.oid::regprocedure AS sig, p.oid::regproc AS fn, t.typname, t.typsend::regproc AS send,
-			p.proargtypes::oid[] AS argtypes
+			string_to_array(p.proargtypes::text, ' ')::oid[] AS argtypes
 		FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
-		JOIN pg_type t ON t.oid = a.aggtranstype
+		JOIN pg_type t ON t.oid = p.prorettype
 		JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid
 			AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-		WHERE a.aggfinalfn = 0 AND a.aggkind = 'n' AND NOT (t.oid = ANY (p.proargtypes::oid[]))
+		WHERE a.aggkind = 'n' AND NOT (t.oid = ANY (p.proargtypes::oid[]))
 		ORDER BY 1::text
 	LOOP
 		args := '{}';

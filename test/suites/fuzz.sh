@@ -23,7 +23,11 @@ psql -qX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE
 psql -qX -v ON_ERROR_STOP=1 -d $db -c "CREATE EXTENSION ccr_metrics" >/dev/null
 
 echo "fuzz: building the harness (clang, -fsanitize=fuzzer,address,undefined)"
-bin=$("$fz/build.sh" "$work/build" | tail -1)
+if ! "$fz/build.sh" "$work/build" >"$work/build.out" 2>&1; then
+	grep -v "Wignored-attributes" "$work/build.out" | tail -40
+	exit 1
+fi
+bin=$(tail -1 "$work/build.out")
 
 psql -qXAt -v ON_ERROR_STOP=1 -d $db -f "$fz/targets.sql" >"$work/targets.tsv"
 psql -qXAt -F $'\t' -v ON_ERROR_STOP=1 -d $db -f "$fz/seeds.sql" >"$work/seeds.tsv"

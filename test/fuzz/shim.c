@@ -477,3 +477,18 @@ pq_getmsgfloat8(StringInfo msg)
 	swap.i = pq_getmsgint64(msg);
 	return swap.f;
 }
+
+/* SQLSTATE text of an error code (utils/error/elog.c) */
+char *
+unpack_sql_state(int sql_state)
+{
+	static char buf[12];
+
+	for (int i = 0; i < 5; i++)
+	{
+		buf[i] = PGUNSIXBIT(sql_state);
+		sql_state >>= 6;
+	}
+	buf[5] = '\0';
+	return buf;
+}

@@ -95,3 +95,8 @@ CREATE AGGREGATE regress.sl_from7(double precision, boolean, double precision) (
 	INITCOND = 'v=1 threshold=20 short_abandon=0 policy=negative answered=7 answered_within=7 abandoned=0 abandoned_within=0 short_abandons=0 answered_wait_us=7 abandoned_wait_us=0');
 SELECT ccr.answered(regress.sl_from7(wait, answered, 20)) = 7 + count(*) FILTER (WHERE answered AND wait IS NOT NULL) AS initcond_counted
 FROM regress.calls;
+
+-- fuzzer find: combining two valid backlog summaries whose running number
+-- of open items overflows returned a summary no reader accepts; now 22003
+SELECT regress.err($$WITH v AS (SELECT 'v=1 since=2026-01-01T00:00:00+00:00 until=2026-01-02T00:00:00+00:00 end=2026-01-02T00:00:00+00:00 step_us=3600000000 step_days=0 step_months=0 base=0 buckets=24 opened=3,0,0,0,0,0,0,0,0,0,0,0,0,4395513236313604096,315814923869356032,0,0,0,0,0,0,0,0,0 closed=1,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0 exact=0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0'::ccr.backlog_summary AS s)
+	SELECT ccr.backlog_summary_combine(s, s) FROM v$$);

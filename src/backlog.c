@@ -442,6 +442,22 @@ ccr_backlog_summary_combine(PG_FUNCTION_ARGS)
 	n3 = 3 * (Size) a->nbuckets;
 	for (Size k = 0; k < n3; k++)
 		ccr_add_count(&BL_OPENED(a)[k], BL_OPENED(b)[k], "bucket count");
+	/*
+	 * Each count fits, but the running number of open items, which readers
+	 * add up, may not (found by fuzzing): refuse to return a summary that
+	 * every reader would reject.
+	 */
+	{
+		int64		open = a->base;
+		int64		at_start;
+
+		for (int32 k = 0; k < a->nbuckets; k++)
+			if (pg_add_s64_overflow(open, BL_EXACT(a)[k], &at_start) ||
+				pg_add_s64_overflow(open, BL_OPENED(a)[k] - BL_CLOSED(a)[k], &open))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("open items out of range in combined %s", BL_TYPE)));
+	}
 	PG_RETURN_POINTER(a);
 }
 

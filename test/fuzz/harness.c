@@ -251,6 +251,9 @@ fuzz_recv(const uint8_t *data, size_t size)
 
 	if (v == (Datum) 0 || !consumed)
 		return;
+	if (getenv("CCR_FUZZ_SHOW"))	/* for turning a finding into SQL */
+		fprintf(stderr, "ccr_fuzz: accepted %s\n",
+				DatumGetCString(must_call(target.out, 1, v, 0, "out failed")));
 	check_valid(v);
 	/* the binary form is canonical: what was accepted is sent back as is */
 	bin = DatumGetByteaPP(must_call(target.send, 1, v, 0, "send failed"));

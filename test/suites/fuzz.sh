@@ -84,7 +84,7 @@ for t in "${targets[@]}"; do
 			[ -e "$a" ] || continue
 			echo "fuzz: crashing input $(basename "$a") (hex):"
 			od -An -tx1 -v "$a" | head -20
-			mkdir -p "$root/test/fuzz/corpus/$t" && cp "$a" "$root/test/fuzz/corpus/$t/$(basename "$a")"
+			mkdir -p "$root/test/fuzz/corpus/$t" && cp "$a" "$root/test/fuzz/corpus/$t/regress-${a##*-}"
 			echo "fuzz: copied to test/fuzz/corpus/$t/ (commit it as a regression input)"
 		done
 	else

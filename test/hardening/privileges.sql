@@ -51,6 +51,8 @@ BEGIN
 END $$;
 
 -- what a plain user can and cannot do
+GRANT ALL ON checks TO ccr_hard_user;
+GRANT ALL ON SEQUENCE checks_n_seq TO ccr_hard_user;
 SET ROLE ccr_hard_user;
 CREATE TABLE hard_user.calls AS
 SELECT g, (g % 60)::float8 AS wait, g % 4 > 0 AS answered, (g * 7 % 300)::float8 AS talk, g % 3 > 0 AS fcr

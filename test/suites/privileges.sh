@@ -20,7 +20,7 @@ CREATE SCHEMA hard_user AUTHORIZATION $user;
 SQL
 fail=0
 psql -qAtX -F ' | ' -v ON_ERROR_STOP=1 -d "$db" -f "$root/test/hardening/privileges.sql" >"${CCR_WORK:-/tmp}/privileges.txt"
-sed 's/^/  /' "${CCR_WORK:-/tmp}/privileges.txt"
+grep -v "^$" "${CCR_WORK:-/tmp}/privileges.txt" | sed 's/^/  /'
 grep -q 'FAILED$' "${CCR_WORK:-/tmp}/privileges.txt" && fail=1
 psql -qAtX -d "$db" -c "SELECT 'PUBLIC can read: ' || coalesce(string_agg(c.oid::regclass::text, ', ' ORDER BY 1), 'nothing')
 	FROM pg_class c JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'

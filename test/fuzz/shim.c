@@ -87,7 +87,33 @@ palloc0(Size size)
 void *
 palloc_extended(Size size, int flags)
 {
-	return (flags & MCXT_ALLOC_ZERO) ? palloc0(size) : palloc(size);
+	void	   *p;
+
+	if (!(flags & MCXT_ALLOC_HUGE))
+		return (flags & MCXT_ALLOC_ZERO) ? palloc0(size) : palloc(size);
+	if (size > MaxAllocHugeSize || size > ((Size) 1 << 32))
+		elog(ERROR, "invalid memory alloc request size %zu", (size_t) size);
+	p = (flags & MCXT_ALLOC_ZERO) ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
+	if (p == NULL && (flags & MCXT_ALLOC_NO_OOM))
+		return NULL;
+	return remember(p);
+}
+
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	(void) context;
+	return palloc_extended(size, MCXT_ALLOC_HUGE);
+}
+
+/* settings: every extension GUC is unset in the harness */
+const char *
+GetConfigOption(const char *name, bool missing_ok, bool restrict_privileged)
+{
+	(void) name;
+	(void) missing_ok;
+	(void) restrict_privileged;
+	return NULL;
 }
 
 void *

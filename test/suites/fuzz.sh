@@ -50,7 +50,10 @@ for t in $types; do
 	mkdir -p "$work/corpus/$t.in" "$work/corpus/$t.recv" "$work/corpus/$t.raw"
 	# stored-bytes seeds: the text seeds converted by the harness itself
 	if compgen -G "$work/corpus/$t.in/*" >/dev/null; then
-		CCR_FUZZ_TARGET=$t.raw CCR_FUZZ_TO_RAW=1 "$bin" "$work/corpus/$t.in"/* 2>/dev/null
+		if ! CCR_FUZZ_TARGET=$t.raw CCR_FUZZ_TO_RAW=1 "$bin" "$work/corpus/$t.in"/* 2>"$work/to_raw.log"; then
+			echo "fuzz: converting the $t seeds failed:"; grep -E "ccr_fuzz|ERROR" "$work/to_raw.log" | head -5
+			exit 1
+		fi
 		for f in "$work/corpus/$t.in"/*.raw; do mv "$f" "$work/corpus/$t.raw/$(basename "$f" .raw)"; done
 	fi
 	targets+=("$t.in" "$t.recv" "$t.raw")

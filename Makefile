@@ -24,6 +24,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# every object depends on the shared header (PGXS tracks no header dependencies)
+$(OBJS): $(wildcard src/*.h)
+
 ccr_metrics--0.1.0.sql: $(sort $(wildcard src/sql/0.1.0/*.sql))
 	cat $^ > $@
 

@@ -6,8 +6,8 @@
 # every stored value reads back identically (text and binary md5 of every
 # table and view), every accessor gives the same results, materialized
 # views refreshed by the new code hold the same values, binary COPY files
-# written by 0.1.0 load into 0.2.0 unchanged, and the upgraded extension has
-# exactly the objects of a fresh 0.2.0 install.
+# written by 0.1.0 load into the current release unchanged, and the upgraded extension has
+# exactly the objects of a fresh install.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 h=$root/test/hardening
@@ -60,7 +60,8 @@ echo "upgrade: 0.1.0 state: $(grep -c . "$work/before.txt") relations and sequen
 restore_lib
 psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "ALTER EXTENSION ccr_metrics UPDATE"
 v=$(psql -qAtX -d "$db" -c "SELECT extversion FROM pg_extension WHERE extname = 'ccr_metrics'")
-check "ALTER EXTENSION UPDATE reached $v" "$([ "$v" = 0.2.0 ] && echo ok)"
+want=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$root/ccr_metrics.control")
+check "ALTER EXTENSION UPDATE reached $v" "$([ "$v" = "$want" ] && echo ok)"
 
 hardening_checksums "$db" "$work/after_all.txt"
 grep -F -f <(awk '{print $1 " "}' "$work/before.txt") "$work/after_all.txt" >"$work/after.txt" || true
@@ -94,7 +95,7 @@ createdb "$fresh"
 psql -qX -v ON_ERROR_STOP=1 -d "$fresh" -c "CREATE EXTENSION ccr_metrics"
 psql -qAtX -v ON_ERROR_STOP=1 -d "$fresh" -f "$h/objects.sql" >"$work/objects_fresh.txt"
 psql -qAtX -v ON_ERROR_STOP=1 -d "$db" -f "$h/objects.sql" >"$work/objects_upgraded.txt"
-check "fresh 0.2.0 install and upgraded 0.1.0 have the same $(grep -c '^object' "$work/objects_fresh.txt") objects (definitions, comments, config tables)" \
+check "fresh $want install and upgraded 0.1.0 have the same $(grep -c '^object' "$work/objects_fresh.txt") objects (definitions, comments, config tables)" \
 	"$(diff "$work/objects_fresh.txt" "$work/objects_upgraded.txt" >&2 && echo ok)"
 
 dropdb "$db"; dropdb "$fresh"

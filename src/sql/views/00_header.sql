@@ -1,0 +1,5 @@
+-- View definitions, re-run at the end of every upgrade script from 0.3.0 on
+-- (see the Makefile).  Each statement must be re-runnable on a database that
+-- already has the previous release's definition: CREATE OR REPLACE, and a
+-- column list that only grows.  An upgrade that must change a view
+-- incompatibly drops it in its own fragment (src/sql/<version>/) first.

@@ -84,7 +84,7 @@ SELECT count(*) AS hours,
 	   count(*) FILTER (WHERE s.agents_logged_in IS NOT NULL) AS hours_with_presence,
 	   count(*) FILTER (WHERE s.agents_needed IS NULL) AS hours_without_aht,
 	   count(*) FILTER (WHERE NOT regress.close(s.erlang_service_level,
-						CASE WHEN r.agents_logged_in IS NOT NULL AND r.aht_s IS NOT NULL
+						CASE WHEN r.agents_logged_in IS NOT NULL AND r.aht_s IS NOT NULL AND r.offered > 0
 							 THEN ccr.erlang_c_service_level(r.offered, 3600, r.aht_s, floor(r.agents_logged_in)::int, 20) END)) AS erlang_sl_bad,
 	   bool_and(s.target_sl = 0.8 AND s.threshold_s = 20) AS defaults_ok
 FROM (SELECT * FROM ccr.staffing_hourly WHERE queue LIKE 'q62%') s

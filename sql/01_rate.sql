@@ -1,4 +1,8 @@
 -- Boolean rates against plain SQL, per group and overall.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 SELECT grp,
 	   ccr.fcr_rate(flag) IS NOT DISTINCT FROM (count(*) FILTER (WHERE flag))::float8 / nullif(count(flag), 0) AS fcr_ok,
 	   ccr.resolution_rate(flag) IS NOT DISTINCT FROM (count(*) FILTER (WHERE flag))::float8 / nullif(count(flag), 0) AS resolution_ok,

@@ -1,5 +1,9 @@
 -- Service level, abandon rate and ASA against plain SQL.
 -- Reference counts per group for threshold T and short-abandon bound S.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 CREATE FUNCTION regress.sl_ref(T float8, S float8)
 RETURNS TABLE (grp int, a bigint, a_t bigint, b bigint, b_t bigint, asa float8) LANGUAGE sql AS $$
 	SELECT grp,

@@ -1,4 +1,8 @@
 -- Handle time, CSAT and NPS against plain SQL.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 SELECT grp,
 	   regress.close(ccr.aht(talk, hold, acw),
 					 avg(talk + coalesce(hold, 0) + coalesce(acw, 0)) FILTER (WHERE talk IS NOT NULL)) AS aht_ok,

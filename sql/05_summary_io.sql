@@ -1,5 +1,9 @@
 -- Summaries round-trip exactly through text and binary I/O and reject
 -- malformed input with an error.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 CREATE TABLE regress.summaries AS
 SELECT grp,
 	   ccr.sl_agg(wait, answered, 20, 2.5) AS sl,
@@ -22,10 +26,10 @@ FROM regress.summaries;
 -- a non-integral threshold survives text I/O exactly
 SELECT ccr.sl_agg(w, true, 0.1 + 0.2)::text FROM (VALUES (0.3::float8)) v(w);
 
--- binary: COPY out and back in, then compare
-COPY regress.summaries TO '/tmp/ccr_regress_summaries.bin' (FORMAT binary);
+-- binary: COPY out and back in (a file in pg_regress's results directory), then compare
+\copy regress.summaries TO 'results/05_summaries.bin' (FORMAT binary)
 CREATE TABLE regress.summaries_back (LIKE regress.summaries);
-COPY regress.summaries_back FROM '/tmp/ccr_regress_summaries.bin' (FORMAT binary);
+\copy regress.summaries_back FROM 'results/05_summaries.bin' (FORMAT binary)
 SELECT count(*) AS rows_back,
 	   bool_and(a.sl::text = b.sl::text AND a.rate::text = b.rate::text AND a.aht::text = b.aht::text
 				AND a.csat::text = b.csat::text AND a.nps::text = b.nps::text) AS binary_identical

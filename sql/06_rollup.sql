@@ -1,6 +1,10 @@
 -- Two-step use: hourly summaries stored in a table roll up to days and to
 -- the whole period exactly; a moving window over days costs O(1) per row
 -- and equals a recomputation; summaries survive REFRESH ... CONCURRENTLY.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 CREATE TABLE regress.hourly AS
 SELECT date_trunc('hour', at) AS hour, grp,
 	   ccr.sl_agg(wait, answered, 20, 5) AS sl, ccr.rate_agg(flag) AS fcr, ccr.aht_agg(talk, hold, acw) AS aht,

@@ -1,4 +1,8 @@
 -- Forced parallel plans give the same answers as serial ones, bit for bit.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
 CREATE TABLE regress.big AS SELECT c.* FROM regress.calls c, generate_series(1, 4) k;
 ANALYZE regress.big;
 

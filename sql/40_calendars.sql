@@ -1,5 +1,9 @@
 -- Business calendar tables: the 'default' calendar, validation of rows
 -- (SQLSTATE 22023 naming the value), pg_dump registration.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 SELECT name, timezone FROM ccr.calendars ORDER BY name;
 SELECT isodow, opens, closes FROM ccr.calendar_hours WHERE calendar = 'default' ORDER BY isodow;
 

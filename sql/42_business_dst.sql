@@ -3,6 +3,10 @@
 -- Helsinki: 2026-03-29 03:00 EET -> 04:00 EEST (01:00 UTC); 2026-10-25 04:00 EEST -> 03:00 EET (01:00 UTC).
 -- Rule: an instant is open when the local wall clock shows a time within the
 -- hours of that local date; a local hour that happens twice is open both times.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 INSERT INTO ccr.calendars VALUES
 	('h_ny', 'America/New_York'), ('h_ny_gap', 'America/New_York'), ('h_ny_fold', 'America/New_York'),
 	('h_hel', 'Europe/Helsinki'), ('h_hel_office', 'Europe/Helsinki'),

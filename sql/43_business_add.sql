@@ -1,13 +1,26 @@
 -- ccr.business_add: the inverse of business_seconds, the first instant
 -- reached, bad parameters; compiled calendars never stale; parallel plans.
-SELECT setseed(0.43);
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+-- the calendars and spans of 41_business_time
+\i :abs_srcdir/test/regress/business_calendars.sql
+-- and three of 42_business_dst: New York office hours plus Sunday 01:00-04:00,
+-- a Sunday opening inside the repeated hour, 24/7
+INSERT INTO ccr.calendars VALUES
+	('h_ny', 'America/New_York'), ('h_ny_fold', 'America/New_York'), ('h_ny_247', 'America/New_York');
+INSERT INTO ccr.calendar_hours (calendar, isodow, opens, closes)
+VALUES ('h_ny', 7, time '01:00', time '04:00'), ('h_ny_fold', 7, '01:30', '05:00')
+UNION ALL SELECT 'h_ny', d, time '09:00', time '17:00' FROM generate_series(1, 5) d
+UNION ALL SELECT 'h_ny_247', d, '00:00', '24:00' FROM generate_series(1, 7) d;
+
 CREATE TABLE regress.adds AS
 SELECT calendar, s, x
 FROM (SELECT calendar, s, ccr.business_seconds(s, f, calendar) AS x FROM regress.spans
 	  UNION ALL
-	  SELECT calendar, s, round((random() * 30 * 86400)::numeric, 6)::float8 FROM regress.spans
+	  SELECT calendar, s, round((regress.rand(4301, calendar || extract(epoch FROM s) || f) * 30 * 86400)::numeric, 6)::float8 FROM regress.spans
 	  UNION ALL
-	  SELECT calendar, s, -round((random() * 30 * 86400)::numeric, 6)::float8 FROM regress.spans
+	  SELECT calendar, s, -round((regress.rand(4302, calendar || extract(epoch FROM s) || f) * 30 * 86400)::numeric, 6)::float8 FROM regress.spans
 	  UNION ALL
 	  SELECT calendar, f, -ccr.business_seconds(s, f, calendar) FROM regress.spans) a
 WHERE x <> 0;

@@ -1,13 +1,18 @@
 -- ccr.ticket_metrics against plain SQL on generated tickets and histories.
-SELECT setseed(0.44);
--- status histories: 'new', then a random walk, ending solved / closed / still open
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+-- the business calendars of 41_business_time (r_ny_office, r_hel_split)
+\i :abs_srcdir/test/regress/business_calendars.sql
+
+-- status histories: 'new', then a generated walk, ending solved / closed / still open
 CREATE TABLE regress.hist AS
 WITH steps AS (
 	SELECT t, k, n,
 		   timestamptz '2026-01-05 00:00+00' + (t * 4217 % 300) * interval '1 day'
 			   + (t * 7919 % 86400) * interval '1 second' AS created_at,
-		   (1 + random() * 3 * 86400)::int * interval '1 second' AS dt,
-		   (ARRAY['open', 'pending', 'hold', 'open', 'solved'])[1 + floor(random() * 5)::int] AS walk
+		   (1 + regress.rand(4401, t * 100 + k) * 3 * 86400)::int * interval '1 second' AS dt,
+		   (ARRAY['open', 'pending', 'hold', 'open', 'solved'])[1 + floor(regress.rand(4402, t * 100 + k) * 5)::int] AS walk
 	FROM generate_series(1, 400) t,
 		 LATERAL (SELECT 1 + (t * 31 % 6) AS n) nn,
 		 generate_series(0, n) k

@@ -1,20 +1,23 @@
 -- Durations with percentiles: ccr.duration_agg, accessors, rollup.
 -- Every check compares with plain SQL on the same generated data.
-SELECT setseed(0.45);
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+
 CREATE TABLE regress.dur AS
 SELECT d.dist, g AS id,
 	   timestamptz '2026-03-01 00:00+00' + (g * interval '61 seconds') AS at,
 	   CASE d.dist
-			WHEN 'uniform'   THEN random() * 3600
-			WHEN 'lognormal' THEN exp(4 + 2 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))
-			WHEN 'zeros'     THEN CASE WHEN random() < 0.4 THEN 0 ELSE round((random() * 600)::numeric, 0)::float8 END
-			WHEN 'tiny'      THEN 1e-7 * exp(random() * 9)
-			WHEN 'huge'      THEN 1e6 * exp(random() * 7)
+			WHEN 'uniform'   THEN r1 * 3600
+			WHEN 'lognormal' THEN exp(4 + 2 * sqrt(-2 * ln(1 - r1)) * cos(2 * pi() * r2))
+			WHEN 'zeros'     THEN CASE WHEN r1 < 0.4 THEN 0 ELSE round((r2 * 600)::numeric, 0)::float8 END
+			WHEN 'tiny'      THEN 1e-7 * exp(r1 * 9)
+			WHEN 'huge'      THEN 1e6 * exp(r1 * 7)
 			WHEN 'constant'  THEN 42.125
-			WHEN 'seconds'   THEN floor(random() * random() * 300)
+			WHEN 'seconds'   THEN floor(r1 * r2 * 300)
 	   END AS x
-FROM unnest(ARRAY['uniform', 'lognormal', 'zeros', 'tiny', 'huge', 'constant', 'seconds']) d(dist),
-	 generate_series(1, 3000) g;
+FROM unnest(ARRAY['uniform', 'lognormal', 'zeros', 'tiny', 'huge', 'constant', 'seconds']) WITH ORDINALITY d(dist, di),
+	 generate_series(1, 3000) g,
+	 LATERAL (SELECT regress.rand(4501, di * 10000 + g) AS r1, regress.rand(4502, di * 10000 + g) AS r2) r;
 -- NULLs are skipped
 INSERT INTO regress.dur SELECT dist, 100000 + g, timestamptz '2026-03-01 12:00+00', NULL
 FROM (SELECT DISTINCT dist FROM regress.dur) d, generate_series(1, 5) g;
@@ -69,32 +72,20 @@ SELECT dist,
 		FROM regress.dur d WHERE d.dist = t.dist) AS interval_equal
 FROM (SELECT dist, ccr.duration_agg(x) AS s FROM regress.dur GROUP BY dist) t ORDER BY dist;
 
--- binary round trip through COPY BINARY (a server file named per backend)
+-- binary round trip through COPY BINARY (a file in pg_regress's results directory)
 CREATE TABLE regress.dur_sum AS SELECT dist, ccr.duration_agg(x) AS s FROM regress.dur GROUP BY dist;
 CREATE TABLE regress.dur_sum_back (dist text, s ccr.duration_summary);
-DO $$
-DECLARE f text := '/tmp/ccr_regress_dur_' || pg_backend_pid() || '.bin';
-BEGIN
-	EXECUTE format('COPY regress.dur_sum TO %L (FORMAT binary)', f);
-	EXECUTE format('COPY regress.dur_sum_back FROM %L (FORMAT binary)', f);
-	EXECUTE format('COPY (SELECT 1 WHERE false) TO %L', f);
-END $$;
+\copy regress.dur_sum TO 'results/45_dur_sum.bin' (FORMAT binary)
+\copy regress.dur_sum_back FROM 'results/45_dur_sum.bin' (FORMAT binary)
 SELECT count(*) AS rows, count(*) FILTER (WHERE a.s::text = b.s::text) AS equal
 FROM regress.dur_sum a JOIN regress.dur_sum_back b USING (dist);
 
 -- forced parallel plans give the same summaries
-CREATE FUNCTION regress.dur_explain(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE l text;
-BEGIN
-	FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-		RETURN NEXT l;
-	END LOOP;
-END $$;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-SELECT count(*) > 0 AS partial_aggregate FROM regress.dur_explain(
+SELECT count(*) > 0 AS partial_aggregate FROM regress.explain(
 	'SELECT dist, ccr.duration_agg(x) FROM regress.dur GROUP BY dist') l WHERE l ~ 'Partial';
 CREATE TEMP TABLE dur_par AS SELECT dist, ccr.duration_agg(x)::text AS s FROM regress.dur GROUP BY dist;
 CREATE TEMP TABLE dur_par_all AS SELECT ccr.duration_agg(x)::text AS s FROM regress.dur;

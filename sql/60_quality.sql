@@ -1,23 +1,26 @@
 -- CES and QA scores against plain SQL: one-step, summaries, rollup, moving
 -- windows, text and binary I/O, forced parallel plans.
-SELECT setseed(0.6060);
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 CREATE TABLE regress.quality AS
 SELECT g AS id,
 	   g % 7 AS grp,                       -- grp 6: every row NULL (empty after skipping)
 	   timestamptz '2026-03-01 00:00+00' + g * interval '5 minutes' AS at,
 	   CASE WHEN g % 7 = 6 OR g % 5 = 0 THEN NULL ELSE CASE WHEN g % 2 = 0 THEN 5 ELSE 7 END END AS ces_scale,
 	   NULL::int AS ces,
-	   CASE WHEN g % 7 = 6 OR g % 11 = 0 THEN NULL ELSE round((20 + random() * 80)::numeric, 3)::float8 END AS possible,
+	   CASE WHEN g % 7 = 6 OR g % 11 = 0 THEN NULL ELSE round((20 + regress.rand(6001, g) * 80)::numeric, 3)::float8 END AS possible,
 	   NULL::float8 AS earned,
-	   CASE WHEN g % 7 = 6 OR g % 13 = 0 THEN NULL ELSE random() < 0.07 END AS auto_fail
+	   CASE WHEN g % 7 = 6 OR g % 13 = 0 THEN NULL ELSE regress.rand(6002, g) < 0.07 END AS auto_fail
 FROM generate_series(1, 20000) g;
-UPDATE regress.quality SET ces = 1 + floor(random() * ces_scale)::int WHERE ces_scale IS NOT NULL;
+UPDATE regress.quality SET ces = 1 + floor(regress.rand(6003, id) * ces_scale)::int WHERE ces_scale IS NOT NULL;
 -- earned: up to possible, sometimes exactly 0 or exactly possible, NULL for a few
 -- (NULL earned counts only when auto-failed)
 UPDATE regress.quality SET earned = CASE WHEN id % 17 = 0 THEN NULL
 										 WHEN id % 19 = 0 THEN possible
 										 WHEN id % 23 = 0 THEN 0
-										 ELSE round((possible * random())::numeric, 3)::float8 END
+										 ELSE round((possible * regress.rand(6004, id))::numeric, 3)::float8 END
 WHERE possible IS NOT NULL;
 CREATE INDEX ON regress.quality (id);
 ANALYZE regress.quality;
@@ -122,13 +125,10 @@ SELECT bool_and(ces::text::ccr.ces_summary::text = ces::text) AS ces_text,
 	   bool_and(qa::text::ccr.qa_summary::text = qa::text) AS qa_text,
 	   bool_and(ccr.qa_score(qa::text::ccr.qa_summary) = ccr.qa_score(qa)) AS qa_values
 FROM regress.quality_daily WHERE grp <> 6;
--- (a file name of this cluster's own, as several clusters may run the suite
--- at once; removed once read back)
-SELECT '/tmp/ccr_regress_quality_' || current_setting('port') || '.bin' AS binfile \gset
-SELECT format('cat %s && rm -f %s', :'binfile', :'binfile') AS readback \gset
-COPY (SELECT grp, day, ces, qa FROM regress.quality_daily) TO :'binfile' (FORMAT binary);
+-- (a file in pg_regress's results directory)
+\copy (SELECT grp, day, ces, qa FROM regress.quality_daily) TO 'results/60_quality_daily.bin' (FORMAT binary)
 CREATE TABLE regress.quality_back (LIKE regress.quality_daily);
-COPY regress.quality_back FROM PROGRAM :'readback' (FORMAT binary);
+\copy regress.quality_back FROM 'results/60_quality_daily.bin' (FORMAT binary)
 SELECT count(*) AS rows_back,
 	   bool_and(a.ces::text IS NOT DISTINCT FROM b.ces::text AND a.qa::text IS NOT DISTINCT FROM b.qa::text) AS binary_identical
 FROM regress.quality_daily a JOIN regress.quality_back b USING (grp, day);

@@ -3,6 +3,9 @@
 -- with the terms A^k/k! built by a recursive CTE in numeric (no Erlang B
 -- recursion, no float overflow), SL = 1 - C e^(-(N-A) T / AHT),
 -- ASA = C AHT / (N - A).
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+
 CREATE FUNCTION regress.erlang_ref(a numeric, n int)
 RETURNS float8 LANGUAGE sql IMMUTABLE AS $$
 	WITH RECURSIVE t(k, term) AS (

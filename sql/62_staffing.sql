@@ -1,9 +1,12 @@
 -- ccr.staffing_hourly against a direct computation from generated contacts
 -- and presence sessions.  Own queues (q62_*), settings saved and restored,
 -- rows removed at the end.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 CREATE TEMP TABLE saved_settings AS SELECT * FROM ccr.settings;
 SELECT ccr.set_timezone('America/New_York');
-SELECT setseed(0.62);
 INSERT INTO ccr.contacts (source, source_id, channel, queue, agent, offered_at, answered_at, ended_at, outcome,
 						  talk_s, hold_s, acw_s)
 SELECT 'q62', g::text, CASE WHEN g % 5 = 0 THEN 'chat' ELSE 'voice' END, q,
@@ -13,12 +16,12 @@ SELECT 'q62', g::text, CASE WHEN g % 5 = 0 THEN 'chat' ELSE 'voice' END, q,
 	   CASE WHEN ans THEN 'answered' WHEN g % 11 = 0 THEN 'timeout' ELSE 'abandoned' END,
 	   CASE WHEN ans THEN talk END, CASE WHEN ans AND g % 3 = 0 THEN hold END, CASE WHEN ans AND g % 4 <> 0 THEN acw END
 FROM (SELECT g, 'q62_' || (ARRAY['a', 'b', 'c'])[1 + g % 3] AS q,
-			 timestamptz '2026-02-10 05:00+00' + random() * interval '40 hours' AS t,
-			 random() < 0.85 AS ans,
-			 round((random() * random() * 90)::numeric, 3)::float8 AS w,
-			 round((60 + random() * 500)::numeric, 3)::float8 AS talk,
-			 round((random() * 60)::numeric, 3)::float8 AS hold,
-			 round((random() * 90)::numeric, 3)::float8 AS acw
+			 timestamptz '2026-02-10 05:00+00' + regress.rand(6201, g) * interval '40 hours' AS t,
+			 regress.rand(6202, g) < 0.85 AS ans,
+			 round((regress.rand(6203, g) * regress.rand(6204, g) * 90)::numeric, 3)::float8 AS w,
+			 round((60 + regress.rand(6205, g) * 500)::numeric, 3)::float8 AS talk,
+			 round((regress.rand(6206, g) * 60)::numeric, 3)::float8 AS hold,
+			 round((regress.rand(6207, g) * 90)::numeric, 3)::float8 AS acw
 	  FROM generate_series(1, 6000) g) x;
 -- an hour of queue c in which every caller abandoned: no AHT to size with
 INSERT INTO ccr.contacts (source, source_id, queue, offered_at, ended_at, outcome)
@@ -35,8 +38,8 @@ VALUES ('q62', 'odd', 'q62_a', timestamptz '2026-02-12 01:30+00', 'abandoned', 3
 -- and b (queue c has none: agents_logged_in is NULL there)
 CREATE TEMP TABLE sessions AS
 SELECT 'q62_agent' || k AS agent, q, s AS session_from,
-	   s + (2 + random() * 8) * interval '1 hour' AS session_until
-FROM (SELECT k, q, i, timestamptz '2026-02-10 03:00+00' + i * interval '16 hours' + random() * interval '4 hours' AS s
+	   s + (2 + regress.rand(6208, k || q || i) * 8) * interval '1 hour' AS session_until
+FROM (SELECT k, q, i, timestamptz '2026-02-10 03:00+00' + i * interval '16 hours' + regress.rand(6209, k || q || i) * interval '4 hours' AS s
 	  FROM generate_series(0, 6) k, (VALUES ('q62_a'), ('q62_b')) v(q), generate_series(0, 2) i) x;
 INSERT INTO ccr.agent_presence_events (at, agent, queue, event)
 SELECT session_from, agent, q, 'ADDMEMBER' FROM sessions
@@ -46,6 +49,9 @@ UNION ALL SELECT session_from + interval '10 minutes', agent, q, 'PAUSE' FROM se
 SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
 
 -- direct computation (threshold 20 s, policy negative, no short-abandon bound)
+-- the data end used by the reference is after every generated session
+SELECT max(session_until) < timestamptz '2026-02-12 03:15:45+00' AS data_end_after_sessions FROM sessions;
+
 CREATE TEMP VIEW staffing_ref AS
 WITH c AS (
 	SELECT date_trunc('hour', offered_at, 'America/New_York') AS bucket, queue,
@@ -56,8 +62,9 @@ WITH c AS (
 		   count(*) FILTER (WHERE answered AND wait_s <= 20)::float8 / nullif(count(wait_s), 0) AS service_level
 	FROM ccr.contacts WHERE source = 'q62' GROUP BY 1, 2
 ), data_end AS (
-	SELECT greatest((SELECT max(at) FROM ccr.agent_presence_events),
-					(SELECT max(coalesce(ended_at, answered_at, offered_at)) FROM ccr.contacts)) AS t
+	-- the last instant generated above: the end of the last all-abandoned call
+	-- of queue c (03:10 + 5 min + 45 s); checked below against the generator
+	SELECT timestamptz '2026-02-12 03:15:45+00' AS t
 ), first_event AS (
 	SELECT q AS queue, min(session_from) AS t FROM sessions GROUP BY q
 ), p AS (

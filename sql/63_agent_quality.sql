@@ -1,9 +1,12 @@
 -- Quality columns of ccr.kpi_agent_daily (csat_pct, ces, qa_score, ...)
 -- against plain SQL.  Own agents (q63_*), settings saved and restored, rows
 -- removed at the end.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 CREATE TEMP TABLE saved_settings AS SELECT * FROM ccr.settings;
 SELECT ccr.set_timezone('Asia/Kolkata');
-SELECT setseed(0.63);
 INSERT INTO ccr.contacts (source, source_id, queue, agent, offered_at, answered_at, ended_at, outcome,
 						  talk_s, csat_score, csat_scale, nps_score, ces_score)
 SELECT 'q63', g::text, 'q63_queue', CASE WHEN ans THEN 'q63_agent' || (g % 5) END,
@@ -12,15 +15,16 @@ SELECT 'q63', g::text, 'q63_queue', CASE WHEN ans THEN 'q63_agent' || (g % 5) EN
 	   CASE WHEN ans AND r1 < 0.3 THEN 1 + floor(r2 * 5)::int END, CASE WHEN ans AND r1 < 0.3 THEN 5 END,
 	   CASE WHEN ans AND r1 BETWEEN 0.2 AND 0.4 THEN (r2 * 10)::int END,
 	   CASE WHEN ans AND r1 BETWEEN 0.35 AND 0.6 THEN 1 + floor(r3 * 7)::int END
-FROM (SELECT g, timestamptz '2026-04-01 00:00+00' + random() * interval '4 days' AS t, random() < 0.9 AS ans,
-			 random() AS r1, random() AS r2, random() AS r3
+FROM (SELECT g, timestamptz '2026-04-01 00:00+00' + regress.rand(6301, g) * interval '4 days' AS t,
+			 regress.rand(6302, g) < 0.9 AS ans,
+			 regress.rand(6303, g) AS r1, regress.rand(6304, g) AS r2, regress.rand(6305, g) AS r3
 	  FROM generate_series(1, 3000) g) x;
 -- QA: most evaluations tied to a contact (counted on the contact's local day),
 -- some not (counted on the evaluation's local day)
 INSERT INTO ccr.qa_evaluations (source, source_id, contact_id, agent, evaluated_at, earned, possible, auto_fail)
 SELECT 'q63', c.contact_id::text, c.contact_id, c.agent, c.offered_at + interval '3 days',
-	   round((random() * 50)::numeric, 2)::float8, 50, random() < 0.1
-FROM ccr.contacts c WHERE c.source = 'q63' AND c.agent IS NOT NULL AND c.contact_id % 6 = 0;
+	   round((regress.rand(6306, c.source_id) * 50)::numeric, 2)::float8, 50, regress.rand(6307, c.source_id) < 0.1
+FROM ccr.contacts c WHERE c.source = 'q63' AND c.agent IS NOT NULL AND c.source_id::int % 6 = 0;
 INSERT INTO ccr.qa_evaluations (source, source_id, agent, evaluated_at, earned, possible, auto_fail)
 SELECT 'q63', 'free' || g, 'q63_agent' || (g % 5), timestamptz '2026-04-01 20:00+00' + g * interval '1 hour',
 	   CASE WHEN g % 9 = 0 THEN NULL ELSE 17.5 END, 20, g % 9 = 0

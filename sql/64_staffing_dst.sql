@@ -2,15 +2,18 @@
 -- (2026-11-01: 01:00-02:00 local happens twice) and the start (2026-03-08:
 -- 02:00-03:00 local does not exist): one row per real hour, presence split
 -- at the same boundaries as the contacts.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+
 CREATE TEMP TABLE saved_settings AS SELECT * FROM ccr.settings;
 SELECT ccr.set_timezone('America/New_York');
-SELECT setseed(0.64);
 INSERT INTO ccr.contacts (source, source_id, queue, agent, offered_at, answered_at, ended_at, outcome, talk_s)
 SELECT 'q64', d || '-' || g, 'q64_dst', 'q64_agent' || (g % 3), t, t + interval '12 seconds', t + interval '5 minutes',
 	   'answered', 288
 FROM (VALUES (timestamptz '2026-11-01 03:00+00'), (timestamptz '2026-03-08 05:00+00')) v(d0),
 	 LATERAL (SELECT to_char(d0, 'MMDD') AS d) n,
-	 LATERAL (SELECT g, d0 + random() * interval '5 hours' AS t FROM generate_series(1, 300) g) x;
+	 LATERAL (SELECT g, d0 + regress.rand(6401, d || g) * interval '5 hours' AS t FROM generate_series(1, 300) g) x;
 CREATE TEMP TABLE sessions64 AS
 SELECT 'q64_agent' || k AS agent, d0 + k * interval '17 minutes' AS session_from,
 	   d0 + interval '4 hours' + k * interval '23 minutes' AS session_until

@@ -1,6 +1,9 @@
 -- Hardening: support functions called with forged states and impossible
 -- summaries raise errors (with a user-facing SQLSTATE), never crash.
 -- Inputs found by the fuzzer (test/fuzz/) are kept here as regressions.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
 
 -- transition and inverse functions called outside an aggregate
 SELECT regress.err($$SELECT ccr.rate_trans(NULL, true)$$);

@@ -40,11 +40,28 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT ('x' || substr(md5(stream || ':' || i), 1, 13))::bit(52)::bigint / 4503599627370496.0::float8
 $$;
 
+-- The same keyed by text (a row without a number: its natural key).
+CREATE OR REPLACE FUNCTION regress.rand(stream integer, key text) RETURNS float8
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+	SELECT ('x' || substr(md5(stream || ':' || key), 1, 13))::bit(52)::bigint / 4503599627370496.0::float8
+$$;
+
 -- Integer uniformly in [lo, hi] from the same generator.
 CREATE OR REPLACE FUNCTION regress.rand_int(stream integer, i bigint, lo bigint, hi bigint)
 RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 	SELECT lo + floor(regress.rand(stream, i) * (hi - lo + 1))::bigint
 $$;
+
+-- The plan of a query, one line a row (EXPLAIN (COSTS OFF)), for checks
+-- like count(*) FILTER (WHERE line LIKE '%Partial Aggregate%').
+CREATE OR REPLACE FUNCTION regress.explain(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+	l text;
+BEGIN
+	FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		RETURN NEXT l;
+	END LOOP;
+END $$;
 
 -- The install-time contents of every table of the extension (the 'default'
 -- calendar, ...), taken the first time any file includes this one, i.e.

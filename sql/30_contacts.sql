@@ -51,12 +51,12 @@ SELECT regress.err($$INSERT INTO ccr.contacts (offered_at, outcome, csat_score) 
 SELECT regress.err($$INSERT INTO ccr.contacts (offered_at, outcome, nps_score) VALUES (now(), 'abandoned', 11)$$);
 SELECT regress.err($$INSERT INTO ccr.contacts (contact_id, offered_at, outcome) VALUES (1, now(), 'abandoned')$$);
 
--- (source, source_id, queue) is unique; re-loading updates; NULL source_id never conflicts.
+-- (source, source_id, queue, stint) is unique; re-loading updates; NULL source_id never conflicts.
 SELECT regress.err($$INSERT INTO ccr.contacts (source, source_id, queue, offered_at, outcome) VALUES ('t', '1', 'q', now(), 'abandoned')$$);
 INSERT INTO ccr.contacts (source, source_id, queue, offered_at, ended_at, outcome)
 VALUES ('t', '2', 'q', '2026-03-01 10:00:00+00', '2026-03-01 10:02:00+00', 'abandoned'),
 	   ('t', '2', 'other', '2026-03-01 10:00:00+00', '2026-03-01 10:00:10+00', 'abandoned')
-ON CONFLICT (source, source_id, queue) DO UPDATE SET ended_at = EXCLUDED.ended_at;
+ON CONFLICT (source, source_id, queue, stint) DO UPDATE SET ended_at = EXCLUDED.ended_at;
 SELECT queue, wait_s FROM ccr.contacts WHERE source = 't' AND source_id = '2' ORDER BY queue;
 INSERT INTO ccr.contacts (source, offered_at, outcome) VALUES ('t', now(), 'abandoned'), ('t', now(), 'abandoned');
 SELECT count(*) AS null_source_id_rows FROM ccr.contacts WHERE source = 't' AND source_id IS NULL;

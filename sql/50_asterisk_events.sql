@@ -113,29 +113,31 @@ SELECT * FROM ccr.import_queue_log('regress.ql50');
 CREATE TABLE regress.ql50_expected AS
 SELECT source_id, queue, agent, customer, to_timestamp(o) AS offered_at,
 	   to_timestamp(a) AS answered_at, to_timestamp(e) AS ended_at, outcome,
-	   talk::float8 AS talk_s, xfer AS transferred, wait::float8 AS wait_s
+	   talk::float8 AS talk_s, xfer AS transferred, wait::float8 AS wait_s,
+	   stint, ended_by, entry_position, exit_position
 FROM (VALUES
-	('A.1', 'sales', 'Alice', '+15550001', 1767261600, 1767261612, 1767261712, 'answered', 100, false, 12),
-	('B.1', 'sales', 'Alice', '+15550002', 1767261702, 1767261720, 1767261750, 'answered', 30, false, 18),
-	('C.1', 'sales', NULL, '+15550003', 1767261800, NULL, 1767261830, 'abandoned', NULL, false, 30),
-	('D.1', 'support', NULL, '+15550004', 1767261900, NULL, 1767261960, 'timeout', NULL, false, 60),
-	('E.1', 'support', NULL, '+15550005', 1767262000, NULL, 1767262009, 'exit_key', NULL, false, 9),
-	('F.1', 'support', NULL, '+15550006', 1767262100, NULL, 1767262104, 'exit_empty', NULL, false, 4),
-	('G.1', 'support', 'Bob', '+15550007', 1767262200, 1767262205, 1767262265, 'answered', 60, true, 5),
-	('H.1', 'support', 'Bob', '+15550008', 1767262300, 1767262306, 1767262386, 'answered', 80, true, 6),
-	('I.1', 'support', 'Bob', '+15550009', 1767262400, 1767262403, 1767262413, 'answered', 10, true, 3),
-	('K.1', 'sales', 'Alice', NULL, 1767262500, 1767262504, 1767262544, 'answered', 40, false, 4),
-	('M.1', 'sales', NULL, '+15550010', 1767262600, NULL, 1767262610, 'timeout', NULL, false, 10),
-	('M.1#2', 'sales', NULL, '+15550010', 1767262611, NULL, 1767262616, 'abandoned', NULL, false, 5),
-	('N.1', 'sales', NULL, '+15550011', 1767262700, NULL, 1767262715, 'timeout', NULL, false, 15),
-	('N.1', 'support', 'Bob', '+15550011', 1767262715, 1767262720, 1767262790, 'answered', 70, false, 5),
-	('U.1', 'sales', NULL, '+15550012', 1767262800, NULL, 1767262807, 'abandoned', NULL, false, 7),
-	('T.1', 'sales', NULL, '+15550013', 1767262900, NULL, 1767262903, 'abandoned', NULL, false, 3)
-) v(source_id, queue, agent, customer, o, a, e, outcome, talk, xfer, wait);
+	('A.1', 'sales', 'Alice', '+15550001', 1767261600, 1767261612, 1767261712, 'answered', 100, false, 12, 1, 'agent', 1, NULL),
+	('B.1', 'sales', 'Alice', '+15550002', 1767261702, 1767261720, 1767261750, 'answered', 30, false, 18, 1, 'caller', 2, NULL),
+	('C.1', 'sales', NULL, '+15550003', 1767261800, NULL, 1767261830, 'abandoned', NULL, false, 30, 1, NULL, 1, 1),
+	('D.1', 'support', NULL, '+15550004', 1767261900, NULL, 1767261960, 'timeout', NULL, false, 60, 1, NULL, 1, 1),
+	('E.1', 'support', NULL, '+15550005', 1767262000, NULL, 1767262009, 'exit_key', NULL, false, 9, 1, NULL, 1, 1),
+	('F.1', 'support', NULL, '+15550006', 1767262100, NULL, 1767262104, 'exit_empty', NULL, false, 4, 1, NULL, 1, 1),
+	('G.1', 'support', 'Bob', '+15550007', 1767262200, 1767262205, 1767262265, 'answered', 60, true, 5, 1, 'transfer', 1, NULL),
+	('H.1', 'support', 'Bob', '+15550008', 1767262300, 1767262306, 1767262386, 'answered', 80, true, 6, 1, 'transfer', 1, NULL),
+	('I.1', 'support', 'Bob', '+15550009', 1767262400, 1767262403, 1767262413, 'answered', 10, true, 3, 1, 'transfer', 1, NULL),
+	('K.1', 'sales', 'Alice', NULL, 1767262500, 1767262504, 1767262544, 'answered', 40, false, 4, 1, 'agent', 1, NULL),
+	('M.1', 'sales', NULL, '+15550010', 1767262600, NULL, 1767262610, 'timeout', NULL, false, 10, 1, NULL, 1, 1),
+	('M.1', 'sales', NULL, '+15550010', 1767262611, NULL, 1767262616, 'abandoned', NULL, false, 5, 2, NULL, 1, 1),
+	('N.1', 'sales', NULL, '+15550011', 1767262700, NULL, 1767262715, 'timeout', NULL, false, 15, 1, NULL, 1, 1),
+	('N.1', 'support', 'Bob', '+15550011', 1767262715, 1767262720, 1767262790, 'answered', 70, false, 5, 1, 'agent', 1, NULL),
+	('U.1', 'sales', NULL, '+15550012', 1767262800, NULL, 1767262807, 'abandoned', NULL, false, 7, 1, NULL, 1, 1),
+	('T.1', 'sales', NULL, '+15550013', 1767262900, NULL, 1767262903, 'abandoned', NULL, false, 3, 1, NULL, 1, 1)
+) v(source_id, queue, agent, customer, o, a, e, outcome, talk, xfer, wait,
+	  stint, ended_by, entry_position, exit_position);
 
 CREATE VIEW regress.ql50_got AS
 SELECT source_id, queue, agent, customer, offered_at, answered_at, ended_at, outcome,
-	   talk_s, transferred, wait_s
+	   talk_s, transferred, wait_s, stint, ended_by, entry_position, exit_position
 FROM ccr.contacts WHERE source = 'asterisk';
 
 -- no contact missing, none extra, none different (0 and 0)

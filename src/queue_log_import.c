@@ -78,6 +78,7 @@ typedef struct Visit
 	int64		connect_us;
 	int64		last_us;
 	int64		holdtime;		/* CONNECT's holdtime, -1 unknown */
+	int			entry_pos;		/* ENTERQUEUE's position, -1 unknown */
 	char	   *agent;
 	char	   *customer;
 	/* lines of the current open visit */
@@ -111,12 +112,19 @@ typedef struct ImportState
 	int64		ordinal;
 } ImportState;
 
-/* output columns */
+/*
+ * Output columns.  0.3.0 appended the last four; a 0.2.0 declaration of the
+ * SQL function (the library is replaced before ALTER EXTENSION UPDATE runs)
+ * gets the first O_NCOLS_V1 only, so an import keeps working in between.
+ */
 enum
 {
 	O_KIND, O_CALLID, O_QUEUE, O_VISIT, O_AGENT, O_CUSTOMER, O_OFFERED,
 	O_ANSWERED, O_ENDED, O_OUTCOME, O_TALK, O_TRANSFERRED, O_LINE_NO, O_LINE,
-	O_REASON, O_EVENT, O_AT, O_DATA1, O_NCOLS
+	O_REASON, O_EVENT, O_AT, O_DATA1,
+	O_NCOLS_V1,
+	O_ENDED_BY = O_NCOLS_V1, O_ENTRY_POS, O_EXIT_POS, O_ENTERED_AT,
+	O_NCOLS
 };
 
 static uint32
@@ -389,7 +397,8 @@ copy_field(ImportState *st, CcrQlField f)
 
 static void
 emit_contact(ImportState *st, Visit *vs, const char *outcome, int64 end_us,
-			 int64 offered_us, int64 calltime_us, bool transferred)
+			 int64 offered_us, int64 calltime_us, bool transferred,
+			 const char *ended_by, int exit_pos)
 {
 	Datum		v[O_NCOLS];
 	bool		n[O_NCOLS];
@@ -429,6 +438,23 @@ emit_contact(ImportState *st, Visit *vs, const char *outcome, int64 end_us,
 	n[O_OUTCOME] = false;
 	v[O_TRANSFERRED] = BoolGetDatum(transferred);
 	n[O_TRANSFERRED] = false;
+	if (ended_by)
+	{
+		v[O_ENDED_BY] = CStringGetTextDatum(ended_by);
+		n[O_ENDED_BY] = false;
+	}
+	if (vs->entry_pos >= 0)
+	{
+		v[O_ENTRY_POS] = Int32GetDatum(vs->entry_pos);
+		n[O_ENTRY_POS] = false;
+	}
+	if (exit_pos >= 0)
+	{
+		v[O_EXIT_POS] = Int32GetDatum(exit_pos);
+		n[O_EXIT_POS] = false;
+	}
+	v[O_ENTERED_AT] = TimestampTzGetDatum(us_to_ts(vs->enter_us));
+	n[O_ENTERED_AT] = false;
 	put_row(st, v, n);
 
 	vs->state = VS_ENDED;
@@ -473,7 +499,13 @@ is_none(CcrQlField f)
 	return f.len == 0 || (f.len == 4 && memcmp(f.p, "NONE", 4) == 0);
 }
 
-/* seconds in data field i as microseconds, or -1 */
+/*
+ * Seconds in data field i as microseconds, or -1.  A value over a year is
+ * read as missing (-1), not rejected: no queue wait or call lasts a year,
+ * such a field is a corrupt or foreign value, and the call itself is still
+ * good: its times then come from the event times (ENTERQUEUE, CONNECT), as
+ * for a field that is absent.  docs/asterisk.md says so.
+ */
 static int64
 data_secs(const CcrQlLine *l, int i)
 {
@@ -481,10 +513,20 @@ data_secs(const CcrQlLine *l, int i)
 
 	if (i >= l->ndata || i >= CCR_QL_MAX_DATA || !ccr_queue_log_int(l->data[i], &x))
 		return -1;
-	/* no queue wait or call lasts a year: treat nonsense as missing */
 	if (x > INT64CONST(366) * 86400)
 		return -1;
 	return (int64) x * USECS_PER_SEC;
+}
+
+/* A queue position (1 = next) in data field i, or -1 when absent or absurd. */
+static int
+data_pos(const CcrQlLine *l, int i)
+{
+	int64_t		x;
+
+	if (i >= l->ndata || i >= CCR_QL_MAX_DATA || !ccr_queue_log_int(l->data[i], &x))
+		return -1;
+	return (x >= 1 && x <= PG_INT32_MAX) ? (int) x : -1;
 }
 
 /* timestamptz_to_str() returns a static buffer: copy it */
@@ -494,36 +536,66 @@ fmt_time(int64 unix_us)
 	return pstrdup(timestamptz_to_str(us_to_ts(unix_us)));
 }
 
-/* --- one parsed line -------------------------------------------------------- */
-
+/*
+ * A ring of an agent for this call, [from, to): queue_log logs a ring only
+ * when it ends (RINGNOANSWER, RINGCANCELED with the ring time in ms; CONNECT
+ * with it in seconds), so the wallboard knows rings after the fact.
+ */
 static void
-process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
-			 const char *line, int len)
+emit_ring(ImportState *st, const CcrQlLine *l, int64 from_us, int64 to_us)
 {
-	CcrQlEvent	ev = l->ev;
-	VisitKey	key;
-	Visit	   *vs;
-	bool		found;
-	char	   *kbuf;
-	int64		t = l->time_us;
-	const char *evname;
+	Datum		v[O_NCOLS];
+	bool		n[O_NCOLS];
 
-	if (t > st->max_us)
-	{
-		st->max_us = t;
-		forget_old_visits(st);
-	}
+	if (st->desc->natts < O_NCOLS || is_none(l->agent) || from_us < 0)
+		return;
+	init_row(v, n, "ring");
+	v[O_CALLID] = PointerGetDatum(field_text(l->callid));
+	n[O_CALLID] = false;
+	v[O_QUEUE] = PointerGetDatum(field_text(l->queue));
+	n[O_QUEUE] = false;
+	v[O_AGENT] = PointerGetDatum(field_text(l->agent));
+	n[O_AGENT] = false;
+	v[O_AT] = TimestampTzGetDatum(us_to_ts(Min(from_us, to_us)));
+	n[O_AT] = false;
+	v[O_ENDED] = TimestampTzGetDatum(us_to_ts(to_us));
+	n[O_ENDED] = false;
+	put_row(st, v, n);
+}
 
-	switch (ev)
+/* ring time in ms in data field i as microseconds, or -1 */
+static int64
+data_ms(const CcrQlLine *l, int i)
+{
+	int64_t		x;
+
+	if (i >= l->ndata || i >= CCR_QL_MAX_DATA || !ccr_queue_log_int(l->data[i], &x))
+		return -1;
+	if (x > INT64CONST(366) * 86400 * 1000)
+		return -1;
+	return (int64) x * 1000;
+}
+
+/* --- one parsed line, by event class ----------------------------------------- */
+
+/*
+ * System and presence events, and call events that never make a contact.
+ * Returns true when the line is dealt with.
+ */
+static bool
+process_non_call_line(ImportState *st, const CcrQlLine *l, int64 line_no,
+					  const char *line, int len)
+{
+	switch (l->ev)
 	{
 		case CCR_QL_EV_UNKNOWN:
 			emit_reject(st, NULL, 0, NULL, 0, line_no, line, len,
 						psprintf("unknown event \"%.*s\"",
 								 pg_mbcliplen(l->event.p, l->event.len, 64), l->event.p));
-			return;
+			return true;
 		case CCR_QL_EV_CONFIGRELOAD:
 		case CCR_QL_EV_PENALTY:
-			return;
+			return true;
 		case CCR_QL_EV_QUEUESTART:
 			{
 				/* Asterisk (re)started: calls open before it will never end. */
@@ -534,14 +606,14 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 				{
 					Visit	   *o = dlist_container(Visit, node, it.cur);
 
-					if (o->last_us > t)
+					if (o->last_us > l->time_us)
 						continue;
 					if (!reason)
 						reason = psprintf("cut: Asterisk restarted (QUEUESTART at %s) before the call ended",
-										  fmt_time(t));
+										  fmt_time(l->time_us));
 					visit_reject(st, o, reason);
 				}
-				return;
+				return true;
 			}
 		case CCR_QL_EV_ADDMEMBER:
 		case CCR_QL_EV_REMOVEMEMBER:
@@ -558,22 +630,25 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 							"presence event without an agent");
 			else
 				emit_presence(st, l, line_no);
-			return;
+			return true;
 		case CCR_QL_EV_JOINEMPTY:
 		case CCR_QL_EV_JOINUNAVAIL:
 			/* the caller never entered the queue: not a contact */
-			return;
+			return true;
 		default:
-			break;
+			return false;
 	}
+}
 
-	/* a call event */
-	if (is_none(l->callid) || is_none(l->queue))
-	{
-		emit_reject(st, NULL, 0, NULL, 0, line_no, line, len,
-					is_none(l->callid) ? "call event without a callid" : "call event without a queue");
-		return;
-	}
+/* The visit of the line's (callid, queue), created if new. */
+static Visit *
+lookup_visit(ImportState *st, const CcrQlLine *l)
+{
+	VisitKey	key;
+	Visit	   *vs;
+	bool		found;
+	char	   *kbuf;
+
 	kbuf = palloc(l->callid.len + l->queue.len + 1);
 	memcpy(kbuf, l->callid.p, l->callid.len);
 	kbuf[l->callid.len] = '\x1f';
@@ -601,51 +676,75 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 		vs->nh = vs->hcap = 0;
 		vs->last_us = vs->enter_us = vs->connect_us = 0;
 		vs->holdtime = -1;
+		vs->entry_pos = -1;
 	}
 	pfree(kbuf);
+	return vs;
+}
 
-	if (visit_seen(st, vs, ccr_queue_log_line_hash(l)))
-	{
-		st->duplicates++;
-		return;
-	}
-	evname = ccr_queue_log_event_name(ev);
+/*
+ * Informational call events (DID before ENTERQUEUE, rings) never change a
+ * call, so they never make one out of order either: a re-import reads a
+ * pending call's stored lines before the source's earlier DID line.
+ * Returns true when the line was one of them.
+ */
+static bool
+process_info_event(ImportState *st, Visit *vs, const CcrQlLine *l,
+				   int64 line_no, const char *line, int len)
+{
+	CcrQlEvent	ev = l->ev;
 
-	/*
-	 * Informational events (DID before ENTERQUEUE, rings) never change a
-	 * call, so they never make one out of order either: a re-import reads a
-	 * pending call's stored lines before the source's earlier DID line.
-	 */
-	if (ev == CCR_QL_EV_DID || ev == CCR_QL_EV_INFO || ev == CCR_QL_EV_AGENTDUMP ||
-		ev == CCR_QL_EV_SYSCOMPAT || ev == CCR_QL_EV_RINGNOANSWER ||
-		ev == CCR_QL_EV_RINGCANCELED)
+	if (ev != CCR_QL_EV_DID && ev != CCR_QL_EV_INFO && ev != CCR_QL_EV_AGENTDUMP &&
+		ev != CCR_QL_EV_SYSCOMPAT && ev != CCR_QL_EV_RINGNOANSWER &&
+		ev != CCR_QL_EV_RINGCANCELED)
+		return false;
+	if (vs->state == VS_REJECTED)
+		emit_reject(st, l->callid.p, l->callid.len, l->queue.p, l->queue.len,
+					line_no, line, len, "part of a rejected call");
+	else if ((vs->state == VS_WAITING || vs->state == VS_CONNECTED ||
+			  vs->state == VS_ORPHAN) && l->time_us >= vs->last_us)
 	{
-		if (vs->state == VS_REJECTED)
-			emit_reject(st, l->callid.p, l->callid.len, l->queue.p, l->queue.len,
-						line_no, line, len, "part of a rejected call");
-		else if ((vs->state == VS_WAITING || vs->state == VS_CONNECTED ||
-				  vs->state == VS_ORPHAN) && t >= vs->last_us)
+		visit_add_line(st, vs, line_no, line, len);
+		vs->last_us = l->time_us;
+		if (vs->state == VS_WAITING &&
+			(ev == CCR_QL_EV_RINGNOANSWER || ev == CCR_QL_EV_RINGCANCELED))
 		{
-			visit_add_line(st, vs, line_no, line, len);
-			vs->last_us = t;
+			int64		ms = data_ms(l, 0);
+
+			if (ms >= 0)
+				emit_ring(st, l, l->time_us - ms, l->time_us);
 		}
-		return;
 	}
+	return true;
+}
+
+/*
+ * Checks a state-changing call event against the visit's state.  Returns
+ * true when the event goes on to start_visit (an ENTERQUEUE opening a visit)
+ * or apply_call_event; false when it was buffered, rejected or dropped here.
+ */
+static bool
+check_call_order(ImportState *st, Visit *vs, const CcrQlLine *l,
+				 int64 line_no, const char *line, int len)
+{
+	CcrQlEvent	ev = l->ev;
+	int64		t = l->time_us;
+	const char *evname = ccr_queue_log_event_name(ev);
 
 	switch (vs->state)
 	{
 		case VS_REJECTED:
 			emit_reject(st, l->callid.p, l->callid.len, l->queue.p, l->queue.len,
 						line_no, line, len, "part of a rejected call");
-			return;
+			return false;
 
 		case VS_ENDED:
 			if (ev == CCR_QL_EV_ENTERQUEUE && t >= vs->last_us)
-				break;			/* the same call queues here again */
+				return true;	/* the same call queues here again */
 			emit_reject(st, l->callid.p, l->callid.len, l->queue.p, l->queue.len,
 						line_no, line, len,
 						psprintf("%s after the call ended (at %s)", evname, fmt_time(vs->last_us)));
-			return;
+			return false;
 
 		case VS_NEW:
 		case VS_ORPHAN:
@@ -656,13 +755,13 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 					visit_add_line(st, vs, line_no, line, len);
 					visit_reject(st, vs, psprintf("out of order: %s at %s is earlier than the call's previous event (%s) and there is no ENTERQUEUE",
 												  evname, fmt_time(t), fmt_time(vs->last_us)));
-					return;
+					return false;
 				}
 				vs->state = VS_ORPHAN;
 				vs->last_us = t;
 				visit_add_line(st, vs, line_no, line, len);
 				visit_set_open(st, vs, true);
-				return;
+				return false;
 			}
 			if (vs->state == VS_ORPHAN)
 			{
@@ -671,13 +770,13 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 					visit_add_line(st, vs, line_no, line, len);
 					visit_reject(st, vs, psprintf("out of order: ENTERQUEUE at %s comes after later events of the call",
 												  fmt_time(t)));
-					return;
+					return false;
 				}
 				/* a fragment of an earlier visit (its start was in an older log) */
 				visit_flush(st, vs, "orphan", NULL);
 				visit_set_open(st, vs, false);
 			}
-			break;
+			return true;
 
 		case VS_WAITING:
 		case VS_CONNECTED:
@@ -686,37 +785,94 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 				visit_add_line(st, vs, line_no, line, len);
 				visit_reject(st, vs, psprintf("out of order: %s at %s is earlier than the call's previous event (%s)",
 											  evname, fmt_time(t), fmt_time(vs->last_us)));
-				return;
+				return false;
 			}
-			break;
+			return true;
 	}
+	return false;
+}
 
-	/* ENTERQUEUE starting a visit (state NEW, ORPHAN or ENDED) */
-	if (vs->state != VS_WAITING && vs->state != VS_CONNECTED)
+/* ENTERQUEUE(url|callerid|position) opening a visit (state NEW, ORPHAN or ENDED) */
+static void
+start_visit(ImportState *st, Visit *vs, const CcrQlLine *l,
+			int64 line_no, const char *line, int len)
+{
+	Assert(l->ev == CCR_QL_EV_ENTERQUEUE);
+	if (vs->done)
 	{
-		Assert(ev == CCR_QL_EV_ENTERQUEUE);
-		if (vs->done)
-		{
-			dlist_delete(&vs->donenode);
-			vs->done = false;
-		}
-		vs->state = VS_WAITING;
-		vs->visit++;
-		vs->enter_us = vs->last_us = t;
-		vs->connect_us = 0;
-		vs->holdtime = -1;
-		vs->agent = NULL;
-		/* ENTERQUEUE(url|callerid|position) */
-		vs->customer = (l->ndata >= 2 && l->data[1].len > 0) ? copy_field(st, l->data[1]) : NULL;
-		visit_add_line(st, vs, line_no, line, len);
-		visit_set_open(st, vs, true);
+		dlist_delete(&vs->donenode);
+		vs->done = false;
+	}
+	vs->state = VS_WAITING;
+	vs->visit++;
+	vs->enter_us = vs->last_us = l->time_us;
+	vs->connect_us = 0;
+	vs->holdtime = -1;
+	vs->agent = NULL;
+	vs->customer = (l->ndata >= 2 && l->data[1].len > 0) ? copy_field(st, l->data[1]) : NULL;
+	vs->entry_pos = data_pos(l, 2);
+	visit_add_line(st, vs, line_no, line, len);
+	visit_set_open(st, vs, true);
+}
+
+/* COMPLETE*, TRANSFER*: the end of an answered call */
+static void
+end_answered(ImportState *st, Visit *vs, const CcrQlLine *l)
+{
+	/* COMPLETE*(holdtime|calltime|origposition);
+	 * TRANSFER/BLINDTRANSFER(extension|context|holdtime|calltime|origposition);
+	 * ATTENDEDTRANSFER(method|target|holdtime|calltime|origposition) */
+	CcrQlEvent	ev = l->ev;
+	bool		xfer = (ev != CCR_QL_EV_COMPLETEAGENT && ev != CCR_QL_EV_COMPLETECALLER);
+	int64		calltime = data_secs(l, xfer ? 3 : 1);
+	int64		offered;
+
+	if (vs->state != VS_CONNECTED)
+	{
+		visit_reject(st, vs, psprintf("%s but the call was never connected (no CONNECT)",
+									  ccr_queue_log_event_name(ev)));
 		return;
 	}
+	if (calltime < 0)
+		calltime = l->time_us - vs->connect_us;
+	offered = vs->holdtime >= 0 ? vs->connect_us - vs->holdtime : vs->enter_us;
+	emit_contact(st, vs, "answered", l->time_us, offered, calltime, xfer,
+				 xfer ? "transfer" : ev == CCR_QL_EV_COMPLETEAGENT ? "agent" : "caller", -1);
+}
 
+/* ABANDON, EXIT*: the end of an unanswered call */
+static void
+end_unanswered(ImportState *st, Visit *vs, const CcrQlLine *l)
+{
+	/* ABANDON/EXITWITHTIMEOUT/EXITEMPTY(position|origposition|waittime);
+	 * EXITWITHKEY(key|position|origposition|waittime) */
+	CcrQlEvent	ev = l->ev;
+	bool		key = (ev == CCR_QL_EV_EXITWITHKEY);
+	int64		wait = data_secs(l, key ? 3 : 2);
+	const char *outcome =
+		ev == CCR_QL_EV_ABANDON ? "abandoned" :
+		ev == CCR_QL_EV_EXITWITHTIMEOUT ? "timeout" :
+		ev == CCR_QL_EV_EXITEMPTY ? "exit_empty" : "exit_key";
+
+	if (vs->state == VS_CONNECTED)
+	{
+		visit_reject(st, vs, psprintf("%s after the call was connected",
+									  ccr_queue_log_event_name(ev)));
+		return;
+	}
+	emit_contact(st, vs, outcome, l->time_us, wait >= 0 ? l->time_us - wait : vs->enter_us,
+				 0, false, NULL, data_pos(l, key ? 1 : 0));
+}
+
+/* A state-changing event of an open visit (WAITING or CONNECTED). */
+static void
+apply_call_event(ImportState *st, Visit *vs, const CcrQlLine *l,
+				 int64 line_no, const char *line, int len)
+{
 	visit_add_line(st, vs, line_no, line, len);
-	vs->last_us = t;
+	vs->last_us = l->time_us;
 
-	switch (ev)
+	switch (l->ev)
 	{
 		case CCR_QL_EV_ENTERQUEUE:
 			/* not a duplicate (that was dropped above): a second entry */
@@ -727,68 +883,79 @@ process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
 			return;
 
 		case CCR_QL_EV_CONNECT:
-			/* CONNECT(holdtime|bridged channel uniqueid|ringtime) */
-			if (vs->state == VS_CONNECTED)
 			{
-				visit_reject(st, vs, "CONNECT while the call was already connected");
+				/* CONNECT(holdtime|bridged channel uniqueid|ringtime) */
+				int64		ring = data_secs(l, 2);
+
+				if (vs->state == VS_CONNECTED)
+				{
+					visit_reject(st, vs, "CONNECT while the call was already connected");
+					return;
+				}
+				vs->state = VS_CONNECTED;
+				vs->connect_us = l->time_us;
+				vs->holdtime = data_secs(l, 0);
+				vs->agent = is_none(l->agent) ? NULL : copy_field(st, l->agent);
+				if (ring >= 0)
+					emit_ring(st, l, l->time_us - ring, l->time_us);
 				return;
 			}
-			vs->state = VS_CONNECTED;
-			vs->connect_us = t;
-			vs->holdtime = data_secs(l, 0);
-			vs->agent = is_none(l->agent) ? NULL : copy_field(st, l->agent);
-			return;
 
 		case CCR_QL_EV_COMPLETEAGENT:
 		case CCR_QL_EV_COMPLETECALLER:
 		case CCR_QL_EV_TRANSFER:
 		case CCR_QL_EV_BLINDTRANSFER:
 		case CCR_QL_EV_ATTENDEDTRANSFER:
-			{
-				/* COMPLETE*(holdtime|calltime|origposition);
-				 * TRANSFER/BLINDTRANSFER(extension|context|holdtime|calltime|origposition);
-				 * ATTENDEDTRANSFER(method|target|holdtime|calltime|origposition) */
-				bool		xfer = (ev != CCR_QL_EV_COMPLETEAGENT && ev != CCR_QL_EV_COMPLETECALLER);
-				int64		calltime = data_secs(l, xfer ? 3 : 1);
-				int64		offered;
-
-				if (vs->state != VS_CONNECTED)
-				{
-					visit_reject(st, vs, psprintf("%s but the call was never connected (no CONNECT)", evname));
-					return;
-				}
-				if (calltime < 0)
-					calltime = t - vs->connect_us;
-				offered = vs->holdtime >= 0 ? vs->connect_us - vs->holdtime : vs->enter_us;
-				emit_contact(st, vs, "answered", t, offered, calltime, xfer);
-				return;
-			}
+			end_answered(st, vs, l);
+			return;
 
 		case CCR_QL_EV_ABANDON:
 		case CCR_QL_EV_EXITWITHTIMEOUT:
 		case CCR_QL_EV_EXITEMPTY:
 		case CCR_QL_EV_EXITWITHKEY:
-			{
-				/* ABANDON/EXITWITHTIMEOUT/EXITEMPTY(position|origposition|waittime);
-				 * EXITWITHKEY(key|position|origposition|waittime) */
-				int64		wait = data_secs(l, ev == CCR_QL_EV_EXITWITHKEY ? 3 : 2);
-				const char *outcome =
-					ev == CCR_QL_EV_ABANDON ? "abandoned" :
-					ev == CCR_QL_EV_EXITWITHTIMEOUT ? "timeout" :
-					ev == CCR_QL_EV_EXITEMPTY ? "exit_empty" : "exit_key";
-
-				if (vs->state == VS_CONNECTED)
-				{
-					visit_reject(st, vs, psprintf("%s after the call was connected", evname));
-					return;
-				}
-				emit_contact(st, vs, outcome, t, wait >= 0 ? t - wait : vs->enter_us, 0, false);
-				return;
-			}
+			end_unanswered(st, vs, l);
+			return;
 
 		default:
-			elog(ERROR, "queue_log event %d not handled", (int) ev);
+			elog(ERROR, "queue_log event %d not handled", (int) l->ev);
 	}
+}
+
+static void
+process_line(ImportState *st, const CcrQlLine *l, int64 line_no,
+			 const char *line, int len)
+{
+	Visit	   *vs;
+
+	if (l->time_us > st->max_us)
+	{
+		st->max_us = l->time_us;
+		forget_old_visits(st);
+	}
+	if (process_non_call_line(st, l, line_no, line, len))
+		return;
+
+	/* a call event */
+	if (is_none(l->callid) || is_none(l->queue))
+	{
+		emit_reject(st, NULL, 0, NULL, 0, line_no, line, len,
+					is_none(l->callid) ? "call event without a callid" : "call event without a queue");
+		return;
+	}
+	vs = lookup_visit(st, l);
+	if (visit_seen(st, vs, ccr_queue_log_line_hash(l)))
+	{
+		st->duplicates++;
+		return;
+	}
+	if (process_info_event(st, vs, l, line_no, line, len))
+		return;
+	if (!check_call_order(st, vs, l, line_no, line, len))
+		return;
+	if (vs->state != VS_WAITING && vs->state != VS_CONNECTED)
+		start_visit(st, vs, l, line_no, line, len);
+	else
+		apply_call_event(st, vs, l, line_no, line, len);
 }
 
 /* --- realtime rows -------------------------------------------------------- */
@@ -979,7 +1146,7 @@ ccr_queue_log_process(PG_FUNCTION_ARGS)
 	memset(&st, 0, sizeof(st));
 	st.ts = rsinfo->setResult;
 	st.desc = rsinfo->setDesc;
-	if (st.desc->natts != O_NCOLS)
+	if (st.desc->natts != O_NCOLS && st.desc->natts != O_NCOLS_V1)
 		elog(ERROR, "ccr._queue_log_process: wrong result type");
 	st.cxt = AllocSetContextCreate(CurrentMemoryContext, "queue_log import", ALLOCSET_DEFAULT_SIZES);
 	memset(&ctl, 0, sizeof(ctl));

@@ -111,4 +111,4 @@ SELECT :'source', g::text, channel,
 	   CASE WHEN ans AND u_n < 0.15 THEN least(10, floor(11 * power(u_n2, 0.35))::int) END
 FROM c3
 ORDER BY g
-ON CONFLICT (source, source_id, queue) DO NOTHING;
+ON CONFLICT (source, source_id, queue, stint) DO NOTHING;

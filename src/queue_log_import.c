@@ -370,6 +370,12 @@ visit_flush(ImportState *st, Visit *vs, const char *kind, const char *reason)
 			n[O_LINE_NO] = false;
 			v[O_LINE] = PointerGetDatum(cstring_to_text_with_len(line, len));
 			n[O_LINE] = false;
+			/* lets the wrapper tell a replayed ENTERQUEUE of a stored contact */
+			if (vs->state == VS_WAITING || vs->state == VS_CONNECTED)
+			{
+				v[O_ENTERED_AT] = TimestampTzGetDatum(us_to_ts(vs->enter_us));
+				n[O_ENTERED_AT] = false;
+			}
 			put_row(st, v, n);
 		}
 	}

@@ -24,6 +24,8 @@ COMMENT ON COLUMN ccr.contacts.entry_position IS 'queue position when the call e
 COMMENT ON COLUMN ccr.contacts.exit_position IS 'queue position when the call left unanswered (ABANDON, EXIT*); NULL when answered or not logged';
 COMMENT ON COLUMN ccr.contacts.enterqueue_at IS 'Asterisk: the ENTERQUEUE time (offered_at is Asterisk''s own measure: answer or end minus holdtime/waittime); identifies the stint on re-import';
 
+-- the old key (without stint) goes first: the renames below would break it
+ALTER TABLE ccr.contacts DROP CONSTRAINT contacts_source_key;
 -- 0.2.0 kept later stints as source_id "callid#2", "#3": now stint 2, 3
 UPDATE ccr.contacts
 SET source_id = substring(source_id FROM '^(.*)#[0-9]+$'),
@@ -34,7 +36,6 @@ WHERE source = 'asterisk' AND source_id ~ '.#[0-9]{1,9}$';
 UPDATE ccr.contacts SET ended_by = 'transfer'
 WHERE source = 'asterisk' AND outcome = 'answered' AND transferred;
 
-ALTER TABLE ccr.contacts DROP CONSTRAINT contacts_source_key;
 ALTER TABLE ccr.contacts ADD CONSTRAINT contacts_source_key UNIQUE (source, source_id, queue, stint);
 COMMENT ON COLUMN ccr.contacts.source_id IS 'the row''s id in its source (Asterisk: the callid); (source, source_id, queue, stint) is unique';
 -- calls still going on at an instant (wallboard), an agent's last call
@@ -209,8 +210,15 @@ BEGIN
 	), del AS (
 		DELETE FROM ccr.queue_log_pending WHERE %s
 	), pend AS (
+		-- a visit whose ENTERQUEUE is that of a stored contact is a replay of
+		-- lines already read (a duplicate the engine did not see in this run,
+		-- such as a live row or a re-imported tail): not a call waiting
 		INSERT INTO ccr.queue_log_pending (callid, queue, visit, line_no, line)
-		SELECT r.callid, r.queue, r.visit, r.line_no, r.line FROM r WHERE r.kind = 'pending'
+		SELECT r.callid, r.queue, r.visit, r.line_no, r.line FROM r
+		WHERE r.kind = 'pending'
+		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c
+						  WHERE c.source = 'asterisk' AND c.source_id = r.callid AND c.queue = r.queue
+							AND c.enterqueue_at = r.entered_at)
 	), orphan_rej AS (
 		-- lines of a call whose ENTERQUEUE was not read: harmless when the call
 		-- is already a contact (an overlapping re-import), else rejected
@@ -245,25 +253,38 @@ BEGIN
 			   coalesce(ccr._asterisk_customer(r.customer), cdr.customer) AS customer,
 			   r.offered_at, r.answered_at, r.ended_at, r.outcome, r.talk_s, r.transferred,
 			   r.ended_by, r.entry_position, r.exit_position,
-			   -- the stint already stored: same ENTERQUEUE time, or (a contact
-			   -- imported before 0.3.0, without one) the same stint number
+			   -- the stint already stored with this ENTERQUEUE time
 			   (SELECT c.stint FROM ccr.contacts c
 				WHERE c.source = 'asterisk' AND c.source_id = r.callid AND c.queue = r.queue
-				  AND (c.enterqueue_at = r.entered_at OR (c.enterqueue_at IS NULL AND c.stint = r.visit))
-				ORDER BY c.enterqueue_at IS NULL LIMIT 1) AS old_stint
+				  AND c.enterqueue_at = r.entered_at LIMIT 1) AS time_stint,
+			   -- a contact imported before 0.3.0 (no ENTERQUEUE time): the
+			   -- stint of the same number
+			   (SELECT c.stint FROM ccr.contacts c
+				WHERE c.source = 'asterisk' AND c.source_id = r.callid AND c.queue = r.queue
+				  AND c.enterqueue_at IS NULL AND c.stint = r.visit LIMIT 1) AS legacy_stint
 		FROM r
 		LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = r.agent
 		LEFT JOIN ccr.asterisk_cdr_customers cdr ON cdr.uniqueid = r.callid
 		WHERE r.kind = 'contact'
+	), rc1 AS (
+		-- a legacy stint goes to one visit only (the earliest claiming it)
+		SELECT rc0.*,
+			   coalesce(rc0.time_stint,
+						CASE WHEN rc0.legacy_stint IS NOT NULL
+								  AND row_number() OVER (PARTITION BY rc0.source_id, rc0.queue, rc0.legacy_stint,
+																	rc0.time_stint IS NULL
+														 ORDER BY rc0.entered_at) = 1
+							 THEN rc0.legacy_stint END) AS old_stint
+		FROM rc0
 	), rc AS (
 		-- a new stint comes after every stored one of the call in this queue
-		SELECT rc0.*,
-			   coalesce(rc0.old_stint,
+		SELECT rc1.*,
+			   coalesce(rc1.old_stint,
 						(SELECT coalesce(max(c.stint), 0) FROM ccr.contacts c
-						 WHERE c.source = 'asterisk' AND c.source_id = rc0.source_id AND c.queue = rc0.queue)
-						+ row_number() OVER (PARTITION BY rc0.source_id, rc0.queue, rc0.old_stint IS NULL
-											 ORDER BY rc0.entered_at)) AS stint
-		FROM rc0
+						 WHERE c.source = 'asterisk' AND c.source_id = rc1.source_id AND c.queue = rc1.queue)
+						+ row_number() OVER (PARTITION BY rc1.source_id, rc1.queue, rc1.old_stint IS NULL
+											 ORDER BY rc1.entered_at)) AS stint
+		FROM rc1
 	), upd AS (
 		-- contacts already there: rewritten only where something changed (a
 		-- customer number already on the contact, from the CDR or by hand, stays)

@@ -1,0 +1,99 @@
+# test/citus/lib.sh: a real Citus cluster for the citus suite and the FCR
+# benchmark.  Sourced after scripts/lib.sh (needs CCR_PGBIN, CCR_ROOT).
+#
+# Citus is not in Debian: it is built from the vendored source tarball once
+# per machine into a cache keyed by the tarball's sha256 (a DESTDIR install),
+# then copied into the private PostgreSQL copy the tests use.
+
+CITUS_VENDOR=${CITUS_VENDOR:-$CCR_ROOT/../shared/vendor/citus}
+CITUS_CACHE_ROOT=${CCR_CITUS_CACHE:-/var/cache/ccr_metrics}
+CITUS_APT_PACKAGES=(liblz4-dev libzstd-dev libkrb5-dev libselinux1-dev libpam0g-dev
+	libssl-dev libxslt1-dev libreadline-dev autoconf flex bison make gcc patch)
+
+citus_deps() {
+	local missing=()
+	for p in "${CITUS_APT_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	if ((${#missing[@]})); then
+		log "installing ${missing[*]} (to build Citus)"
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+	fi
+}
+
+# Prints the cache directory holding the DESTDIR install (builds it first if
+# missing).  A lock keeps two runs from building at once; the result is
+# moved into place only when complete, so an interrupted build leaves nothing.
+citus_build() {
+	local tarball patchfile sha cache tmp
+	tarball=$(ls "$CITUS_VENDOR"/citus-*.tar.gz)
+	patchfile=$CITUS_VENDOR/pg15-have_createdb_privilege.patch
+	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
+	cache=$CITUS_CACHE_ROOT/citus-$sha
+	mkdir -p "$CITUS_CACHE_ROOT"
+	(
+		flock 9
+		[ -f "$cache/.complete" ] && exit 0
+		citus_deps
+		tmp=$(mktemp -d /tmp/ccr-citus-build.XXXXXX)
+		log "building Citus from $(basename "$tarball") (once per machine; cache $cache)"
+		tar -xzf "$tarball" -C "$tmp"
+		(
+			cd "$tmp"/citus-*/
+			patch -p1 -s <"$patchfile"
+			./configure -q --without-libcurl PG_CONFIG="$PG_SYSBIN/pg_config" >"$tmp/configure.log" 2>&1 ||
+				{ tail -30 "$tmp/configure.log" >&2; exit 1; }
+			make -s -j"$(nproc)" >"$tmp/make.log" 2>&1 || { tail -40 "$tmp/make.log" >&2; exit 1; }
+			make -s install DESTDIR="$tmp/root" >>"$tmp/make.log" 2>&1 || { tail -40 "$tmp/make.log" >&2; exit 1; }
+		) || { rm -rf "$tmp"; exit 1; }
+		rm -rf "$cache.partial"
+		mv "$tmp/root" "$cache.partial"
+		touch "$cache.partial/.complete"
+		rm -rf "$cache"
+		mv "$cache.partial" "$cache"
+		rm -rf "$tmp"
+	) 9>"$CITUS_CACHE_ROOT/citus-$sha.lock" || return 1
+	echo "$cache"
+}
+
+# Copies the cached Citus build into the private PostgreSQL copy.
+citus_install() {
+	local cache=$1 dest
+	dest=$(cd "$CCR_PGBIN/../../../../.." && pwd)
+	cp -a "$cache/usr/." "$dest/usr/"
+}
+
+# citus_node_start DIR: a cluster with Citus preloaded, on a free loopback
+# port, socket in DIR.  Prints the port.
+citus_node_start() {
+	local dir=$1 port
+	mkdir -p "$dir"
+	chown postgres: "$dir"
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	runuser -u postgres -- "$CCR_PGBIN/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+	cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 128MB
+work_mem = 64MB
+max_worker_processes = 16
+max_parallel_workers_per_gather = 0
+shared_preload_libraries = 'citus'
+citus.enable_statistics_collection = off
+max_connections = 100
+CONF
+	runuser -u postgres -- "$CCR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+		{ tail -20 "$dir/server.log" >&2; return 1; }
+	echo "$port"
+}
+
+citus_node_stop() {
+	local dir=$1
+	[ -f "$dir/data/postmaster.pid" ] &&
+		runuser -u postgres -- "$CCR_PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+}

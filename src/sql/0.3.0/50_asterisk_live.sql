@@ -480,3 +480,6 @@ BEGIN
 	RETURN NEXT;
 END
 $fn$;
+
+-- an agent's last ring before an instant (wallboard: ready since)
+CREATE INDEX asterisk_rings_agent_idx ON ccr.asterisk_rings (agent, ring_until);

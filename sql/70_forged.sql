@@ -86,6 +86,13 @@ SELECT regress.err($$SELECT ccr.rollup(s) FROM regress.forged, generate_series(1
 SELECT regress.err($$SELECT ccr.aht(a) FROM regress.forged$$);
 SELECT regress.err($$SELECT ccr.aht(ccr.rollup(a) OVER (ORDER BY 1)) FROM regress.forged$$);
 SELECT regress.err($$SELECT regress.forge_rate_empty(flag) FROM regress.calls WHERE id <= 3$$);
+-- the same for CES and QA (were internal errors, XX000)
+CREATE AGGREGATE regress.forge_ces_empty(integer, integer) (SFUNC = ccr.ces_inv, STYPE = ccr.ces_summary);
+CREATE AGGREGATE regress.forge_qa_empty(double precision, double precision, boolean) (
+	SFUNC = ccr.qa_inv, STYPE = ccr.qa_summary);
+SELECT regress.err($$SELECT regress.forge_ces_empty(3, 5) FROM generate_series(1, 3)$$);
+SELECT regress.err($$SELECT regress.forge_qa_empty(1, 2, false) FROM generate_series(1, 3)$$);
+SELECT regress.err($$SELECT ccr.qa_trans(NULL, 1, 2, false)$$);
 -- a parameter changing between rows of one aggregate
 CREATE AGGREGATE regress.sl_from(double precision, boolean, double precision) (
 	SFUNC = ccr.sl_trans, STYPE = ccr.sl_summary,

@@ -42,17 +42,13 @@
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
-#define CCR_BACKLOG_TAG		21
-#define BL_EXPLICIT			0x0001	/* bucket starts stored */
+#define BL_EXPLICIT			0x0001	/* header flag: bucket starts stored */
 #define BL_MAX_BUCKETS		1000000
 #define BL_TYPE				"ccr.backlog_summary"
 
 typedef struct BacklogSummary
 {
-	int32		vl_len_;
-	uint8		version;
-	uint8		tag;
-	uint16		flags;
+	CcrSummaryHeader hdr;		/* family CCR_FAMILY_BACKLOG */
 	int32		nbuckets;
 	int32		pad;			/* must be 0 */
 	TimestampTz since;
@@ -77,16 +73,13 @@ bl_invalid(const char *detail) pg_attribute_noreturn();
 static void
 bl_invalid(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s value", BL_TYPE),
-			 errdetail("%s", detail)));
+	ccr_summary_invalid(BL_TYPE, detail);
 }
 
 static inline TimestampTz
 bl_bucket_start(const BacklogSummary *s, int32 k)
 {
-	if (s->flags & BL_EXPLICIT)
+	if (s->hdr.flags & BL_EXPLICIT)
 		return BL_START(s)[k];
 	return s->since + (int64) k * s->step_time;
 }
@@ -99,24 +92,19 @@ bl_validate(const BacklogSummary *s, Size size)
 			   *ex;
 	int64		open;
 
-	if (size < sizeof(BacklogSummary))
-		bl_invalid("value is too short");
-	if (s->version != CCR_SUMMARY_VERSION)
-		bl_invalid(psprintf("unsupported format version %d", s->version));
-	if (s->tag != CCR_BACKLOG_TAG)
-		bl_invalid(psprintf("family tag %d is not %s", s->tag, BL_TYPE));
-	if ((s->flags & ~BL_EXPLICIT) != 0 || s->pad != 0)
+	ccr_header_validate(BL_TYPE, CCR_FAMILY_BACKLOG, &s->hdr, size, sizeof(BacklogSummary), BL_EXPLICIT);
+	if (s->pad != 0)
 		bl_invalid("reserved header bits are set");
 	if (s->nbuckets < 1 || s->nbuckets > BL_MAX_BUCKETS)
 		bl_invalid(psprintf("bucket count %d is out of range", s->nbuckets));
-	if (size != BL_SIZE(s->nbuckets, s->flags & BL_EXPLICIT))
+	if (size != BL_SIZE(s->nbuckets, s->hdr.flags & BL_EXPLICIT))
 		bl_invalid(psprintf("size is %zu bytes, which does not match %d buckets",
 							(size_t) size, s->nbuckets));
 	if (TIMESTAMP_NOT_FINITE(s->since) || TIMESTAMP_NOT_FINITE(s->until) ||
 		!IS_VALID_TIMESTAMP(s->since) || !IS_VALID_TIMESTAMP(s->until) ||
 		s->until <= s->since)
 		bl_invalid("since and until must be finite with since < until");
-	if (s->flags & BL_EXPLICIT)
+	if (s->hdr.flags & BL_EXPLICIT)
 	{
 		const TimestampTz *st = BL_START(s);
 
@@ -174,10 +162,7 @@ bl_alloc(int32 n, bool explicit, MemoryContext cxt)
 {
 	BacklogSummary *s = MemoryContextAllocZero(cxt, BL_SIZE(n, explicit));
 
-	SET_VARSIZE(s, BL_SIZE(n, explicit));
-	s->version = CCR_SUMMARY_VERSION;
-	s->tag = CCR_BACKLOG_TAG;
-	s->flags = explicit ? BL_EXPLICIT : 0;
+	ccr_summary_init(&s->hdr, BL_SIZE(n, explicit), CCR_FAMILY_BACKLOG, explicit ? BL_EXPLICIT : 0);
 	s->nbuckets = n;
 	return s;
 }
@@ -303,7 +288,7 @@ bl_bucket(const BacklogSummary *s, TimestampTz t)
 	int32		lo,
 				hi;
 
-	if (!(s->flags & BL_EXPLICIT))
+	if (!(s->hdr.flags & BL_EXPLICIT))
 		return (int32) ((t - s->since) / s->step_time);
 	st = BL_START(s);
 	lo = 0;
@@ -398,11 +383,11 @@ ccr_backlog_trans(PG_FUNCTION_ARGS)
 static bool
 bl_same_grid(const BacklogSummary *a, const BacklogSummary *b)
 {
-	return a->flags == b->flags && a->nbuckets == b->nbuckets &&
+	return a->hdr.flags == b->hdr.flags && a->nbuckets == b->nbuckets &&
 		a->since == b->since && a->until == b->until && a->end == b->end &&
 		a->step_time == b->step_time && a->step_day == b->step_day &&
 		a->step_month == b->step_month &&
-		(!(a->flags & BL_EXPLICIT) ||
+		(!(a->hdr.flags & BL_EXPLICIT) ||
 		 memcmp(BL_START(a), BL_START(b), a->nbuckets * sizeof(TimestampTz)) == 0);
 }
 
@@ -493,83 +478,41 @@ ccr_backlog_rows(PG_FUNCTION_ARGS)
  * reads back identically under any DateStyle and TimeZone.
  */
 
-static void
-bl_syntax(const char *str, const char *detail) pg_attribute_noreturn();
-
-static void
-bl_syntax(const char *str, const char *detail)
+static int32
+bl_scan_int32(CcrScan *sc, const char *key)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%.100s%s\"", BL_TYPE, str,
-					strlen(str) > 100 ? "..." : ""),
-			 errdetail("%s", detail)));
-}
+	int64		v = ccr_scan_key_int64(sc, key);
 
-static void
-bl_key(const char *str, const char **pp, const char *key)
-{
-	const char *p = *pp;
-	size_t		len = strlen(key);
-
-	while (*p == ' ')
-		p++;
-	if (strncmp(p, key, len) != 0 || p[len] != '=')
-		bl_syntax(str, psprintf("expected \"%s=\"", key));
-	*pp = p + len + 1;
-}
-
-static int64
-bl_int(const char *str, const char **pp, const char *what)
-{
-	char	   *end;
-	long long	v;
-
-	if (!(**pp == '-' || isdigit((unsigned char) **pp)))
-		bl_syntax(str, psprintf("expected an integer for \"%s\"", what));
-	errno = 0;
-	v = strtoll(*pp, &end, 10);
-	if (errno == ERANGE)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value of %s is out of range for type %s", what, BL_TYPE)));
-	*pp = end;
-	return (int64) v;
+	if (v < PG_INT32_MIN || v > PG_INT32_MAX)
+		ccr_scan_error(sc, psprintf("%s is out of range", key));
+	return (int32) v;
 }
 
 static TimestampTz
-bl_ts(const char *str, const char **pp, const char *what)
+bl_scan_ts(CcrScan *sc, const char *key)
 {
-	const char *p = *pp;
-	const char *e = p;
 	char	   *tok;
 
-	while (*e && *e != ' ')
-		e++;
-	if (e == p)
-		bl_syntax(str, psprintf("missing value for \"%s\"", what));
-	tok = pnstrdup(p, e - p);
-	*pp = e;
+	ccr_scan_key(sc, key);
+	tok = ccr_scan_word(sc, key);
 	return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(tok),
 												   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
 }
 
 static void
-bl_list(const char *str, const char **pp, const char *key, int64 *dst, int32 n)
+bl_scan_list(CcrScan *sc, const char *key, int64 *dst, int32 n)
 {
-	bl_key(str, pp, key);
+	const char *detail = psprintf("\"%s\" needs %d comma-separated values", key, n);
+
+	ccr_scan_key(sc, key);
 	for (int32 k = 0; k < n; k++)
 	{
 		if (k > 0)
-		{
-			if (**pp != ',')
-				bl_syntax(str, psprintf("\"%s\" needs %d comma-separated values", key, n));
-			(*pp)++;
-		}
-		dst[k] = bl_int(str, pp, key);
+			ccr_scan_expect(sc, ',', detail);
+		dst[k] = ccr_scan_int64(sc, key);
 	}
-	if (**pp != ' ' && **pp != '\0')
-		bl_syntax(str, psprintf("\"%s\" needs %d comma-separated values", key, n));
+	if (*sc->p != '\0' && !ccr_scan_sep(*sc->p))
+		ccr_scan_error(sc, detail);
 }
 
 PG_FUNCTION_INFO_V1(ccr_backlog_summary_in);
@@ -577,7 +520,7 @@ Datum
 ccr_backlog_summary_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
+	CcrScan		sc;
 	BacklogSummary h;
 	BacklogSummary *s;
 	int64		v;
@@ -585,36 +528,17 @@ ccr_backlog_summary_in(PG_FUNCTION_ARGS)
 	bool		explicit;
 
 	memset(&h, 0, sizeof(h));
-	bl_key(str, &p, "v");
-	v = bl_int(str, &p, "v");
-	if (v != CCR_SUMMARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unsupported %s format version %lld", BL_TYPE, (long long) v)));
-	bl_key(str, &p, "since");
-	h.since = bl_ts(str, &p, "since");
-	bl_key(str, &p, "until");
-	h.until = bl_ts(str, &p, "until");
-	bl_key(str, &p, "end");
-	h.end = bl_ts(str, &p, "end");
-	bl_key(str, &p, "step_us");
-	h.step_time = bl_int(str, &p, "step_us");
-	bl_key(str, &p, "step_days");
-	v = bl_int(str, &p, "step_days");
-	if (v < PG_INT32_MIN || v > PG_INT32_MAX)
-		bl_syntax(str, "step_days is out of range");
-	h.step_day = (int32) v;
-	bl_key(str, &p, "step_months");
-	v = bl_int(str, &p, "step_months");
-	if (v < PG_INT32_MIN || v > PG_INT32_MAX)
-		bl_syntax(str, "step_months is out of range");
-	h.step_month = (int32) v;
-	bl_key(str, &p, "base");
-	h.base = bl_int(str, &p, "base");
-	bl_key(str, &p, "buckets");
-	v = bl_int(str, &p, "buckets");
+	ccr_scan_begin(&sc, BL_TYPE, str);
+	h.since = bl_scan_ts(&sc, "since");
+	h.until = bl_scan_ts(&sc, "until");
+	h.end = bl_scan_ts(&sc, "end");
+	h.step_time = ccr_scan_key_int64(&sc, "step_us");
+	h.step_day = bl_scan_int32(&sc, "step_days");
+	h.step_month = bl_scan_int32(&sc, "step_months");
+	h.base = ccr_scan_key_int64(&sc, "base");
+	v = ccr_scan_key_int64(&sc, "buckets");
 	if (v < 1 || v > BL_MAX_BUCKETS)
-		bl_syntax(str, psprintf("bucket count %lld is out of range 1..%d", (long long) v, BL_MAX_BUCKETS));
+		ccr_scan_error(&sc, psprintf("bucket count %lld is out of range 1..%d", (long long) v, BL_MAX_BUCKETS));
 	n = (int32) v;
 	explicit = (h.step_day != 0 || h.step_month != 0);
 
@@ -626,20 +550,17 @@ ccr_backlog_summary_in(PG_FUNCTION_ARGS)
 	s->step_day = h.step_day;
 	s->step_month = h.step_month;
 	s->base = h.base;
-	bl_list(str, &p, "opened", BL_OPENED(s), n);
-	bl_list(str, &p, "closed", BL_CLOSED(s), n);
-	bl_list(str, &p, "exact", BL_EXACT(s), n);
+	bl_scan_list(&sc, "opened", BL_OPENED(s), n);
+	bl_scan_list(&sc, "closed", BL_CLOSED(s), n);
+	bl_scan_list(&sc, "exact", BL_EXACT(s), n);
 	if (explicit)
 	{
-		bl_list(str, &p, "starts", BL_START(s), n);
+		bl_scan_list(&sc, "starts", BL_START(s), n);
 		for (int32 k = 0; k < n; k++)
 			if (pg_add_s64_overflow(BL_START(s)[k], s->since, &BL_START(s)[k]))
-				bl_syntax(str, "a bucket start is out of range");
+				ccr_scan_error(&sc, "a bucket start is out of range");
 	}
-	while (*p == ' ')
-		p++;
-	if (*p != '\0')
-		bl_syntax(str, "unexpected text after the last field");
+	ccr_scan_finish(&sc);
 	bl_validate(s, VARSIZE(s));
 	PG_RETURN_POINTER(s);
 }
@@ -674,7 +595,7 @@ ccr_backlog_summary_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v=%d since=", s->version);
+	appendStringInfo(&buf, "v=%d since=", s->hdr.version);
 	append_ts_utc(&buf, s->since);
 	appendStringInfoString(&buf, " until=");
 	append_ts_utc(&buf, s->until);
@@ -685,7 +606,7 @@ ccr_backlog_summary_out(PG_FUNCTION_ARGS)
 	append_list(&buf, "opened", BL_OPENED(s), s->nbuckets, 0);
 	append_list(&buf, "closed", BL_CLOSED(s), s->nbuckets, 0);
 	append_list(&buf, "exact", BL_EXACT(s), s->nbuckets, 0);
-	if (s->flags & BL_EXPLICIT)
+	if (s->hdr.flags & BL_EXPLICIT)
 		append_list(&buf, "starts", BL_START(s), s->nbuckets, s->since);
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -707,14 +628,12 @@ ccr_backlog_summary_recv(PG_FUNCTION_ARGS)
 
 	if (n < 1 || n > BL_MAX_BUCKETS ||
 		(Size) (buf->len - buf->cursor) != 48 + (Size) n * 8 * (explicit ? 4 : 3))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", BL_TYPE),
-				 errdetail("bucket count %d does not match the %d bytes left", n, buf->len - buf->cursor)));
+		ccr_binary_invalid(BL_TYPE, psprintf("bucket count %d does not match the %d bytes left",
+											 n, buf->len - buf->cursor));
 	s = bl_alloc(n, explicit, CurrentMemoryContext);
-	s->version = version;
-	s->tag = tag;
-	s->flags = flags;
+	s->hdr.version = version;
+	s->hdr.family = tag;
+	s->hdr.flags = flags;
 	s->since = pq_getmsgint64(buf);
 	s->until = pq_getmsgint64(buf);
 	s->step_time = pq_getmsgint64(buf);
@@ -735,12 +654,12 @@ ccr_backlog_summary_send(PG_FUNCTION_ARGS)
 {
 	BacklogSummary *s = bl_check(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	Size		narr = (Size) s->nbuckets * ((s->flags & BL_EXPLICIT) ? 4 : 3);
+	Size		narr = (Size) s->nbuckets * ((s->hdr.flags & BL_EXPLICIT) ? 4 : 3);
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, s->version);
-	pq_sendbyte(&buf, s->tag);
-	pq_sendint16(&buf, s->flags);
+	pq_sendbyte(&buf, s->hdr.version);
+	pq_sendbyte(&buf, s->hdr.family);
+	pq_sendint16(&buf, s->hdr.flags);
 	pq_sendint32(&buf, s->nbuckets);
 	pq_sendint64(&buf, s->since);
 	pq_sendint64(&buf, s->until);

@@ -37,16 +37,22 @@ typedef enum CcrFamilyTag
 	CCR_FAMILY_NPS = 5,
 	CCR_FAMILY_CES = 6,
 	CCR_FAMILY_QA = 7,
-	/* variable-size families keep their own layout but share the tag space */
+	/* variable-size families: their own layout after the common header */
+	CCR_FAMILY_DURATION = 20,
+	CCR_FAMILY_BACKLOG = 21,
 	CCR_FAMILY_FCR = 32
 } CcrFamilyTag;
 
+/*
+ * The first 8 bytes of every summary, fixed-slot or variable-size (whose
+ * struct starts with a CcrSummaryHeader member).
+ */
 typedef struct CcrSummaryHeader
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
 	uint8		version;
-	uint8		family;
-	uint16		flags;			/* reserved, must be 0 */
+	uint8		family;			/* CcrFamilyTag */
+	uint16		flags;			/* fixed-slot: reserved, 0; others: their own bits */
 } CcrSummaryHeader;				/* 8 bytes: the slots after it are aligned */
 
 typedef enum CcrFieldKind
@@ -88,6 +94,57 @@ extern bytea *ccr_summary_send(const CcrFamily *fam, Datum d);
 extern Datum ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract);
 extern Datum ccr_empty_state(FunctionCallInfo fcinfo, const CcrFamily *fam);
 extern void ccr_param_mismatch(const CcrFamily *fam, const char *param) pg_attribute_noreturn();
+
+/*
+ * Shared by every family, fixed-slot or variable-size (summary.c).  A
+ * variable-size family sets its header with ccr_summary_init, checks it with
+ * ccr_header_validate and reports its own rules with ccr_summary_invalid
+ * (22023) and a bad binary value with ccr_binary_invalid (22P03).
+ */
+extern void ccr_summary_init(CcrSummaryHeader *h, Size size, CcrFamilyTag tag, uint16 flags);
+extern void ccr_header_validate(const char *type_name, CcrFamilyTag tag, const CcrSummaryHeader *h,
+								Size size, Size min_size, uint16 allowed_flags);
+extern void ccr_summary_invalid(const char *type_name, const char *detail) pg_attribute_noreturn();
+extern void ccr_binary_invalid(const char *type_name, const char *detail) pg_attribute_noreturn();
+
+/*
+ * The tokenizer of the text forms: "v=1 key=value key=value ...", keys in a
+ * fixed order, separated by spaces, tabs or newlines.  Every function
+ * ereports with the type name and the whole input (22P02, 22003 for an
+ * integer out of range) instead of returning an error.  Typical use:
+ *
+ *		CcrScan		sc;
+ *
+ *		ccr_scan_begin(&sc, "ccr.x_summary", str);	-- reads and checks v=
+ *		s->count = ccr_scan_key_int64(&sc, "count");	-- "count=<integer>"
+ *		ccr_scan_key(&sc, "buckets");				-- a list: the pieces
+ *		... ccr_scan_int64(&sc, "index"); ccr_scan_expect(&sc, ':', "...");
+ *		...
+ *		ccr_scan_finish(&sc);						-- nothing but spaces left
+ */
+typedef struct CcrScan
+{
+	const char *type_name;
+	const char *str;			/* the whole input, for messages */
+	const char *p;				/* the next character to read */
+} CcrScan;
+
+static inline bool
+ccr_scan_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+extern void ccr_scan_begin(CcrScan *sc, const char *type_name, const char *str);
+extern void ccr_scan_error(const CcrScan *sc, const char *detail) pg_attribute_noreturn();
+extern void ccr_scan_key(CcrScan *sc, const char *key);
+extern int64 ccr_scan_int64(CcrScan *sc, const char *what);
+extern int64 ccr_scan_key_int64(CcrScan *sc, const char *key);
+extern double ccr_scan_float8(CcrScan *sc, const char *what);
+extern char *ccr_scan_word(CcrScan *sc, const char *what);
+extern void ccr_scan_expect(CcrScan *sc, char c, const char *detail);
+extern void ccr_scan_value_end(CcrScan *sc, const char *what);
+extern void ccr_scan_finish(CcrScan *sc);
 
 /*
  * The SQL-callable I/O, combine ("rollup") and subtract ("rollup" inverse in

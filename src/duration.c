@@ -31,8 +31,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#define CCR_DUR_TAG			20		/* distinct from CcrFamilyTag values */
-#define CCR_DUR_DENSE		0x0001
+#define CCR_DUR_DENSE		0x0001	/* header flag */
 #define DUR_GAMMA			1.02
 /* positive finite doubles map into [IDX_MIN, IDX_MAX] */
 #define DUR_IDX_MIN			(-37700)
@@ -41,10 +40,7 @@
 
 typedef struct DurSummary
 {
-	int32		vl_len_;
-	uint8		version;
-	uint8		tag;
-	uint16		flags;
+	CcrSummaryHeader hdr;		/* family CCR_FAMILY_DURATION */
 	int32		nbuckets;		/* sparse: pairs; dense: slots */
 	int32		offset;			/* dense: index of slot 0; sparse: 0 */
 	int64		count;			/* all values, zeros included */
@@ -144,10 +140,7 @@ dur_invalid(const char *detail) pg_attribute_noreturn();
 static void
 dur_invalid(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s value", DUR_TYPE),
-			 errdetail("%s", detail)));
+	ccr_summary_invalid(DUR_TYPE, detail);
 }
 
 /* Every rule a summary obeys; ereports otherwise. */
@@ -160,24 +153,17 @@ dur_validate(const DurSummary *s, Size size)
 				last = 0;
 	bool		any = false;
 
-	if (size < sizeof(DurSummary))
-		dur_invalid("value is too short");
-	if (s->version != CCR_SUMMARY_VERSION)
-		dur_invalid(psprintf("unsupported format version %d", s->version));
-	if (s->tag != CCR_DUR_TAG)
-		dur_invalid(psprintf("family tag %d is not %s", s->tag, DUR_TYPE));
-	if ((s->flags & ~CCR_DUR_DENSE) != 0)
-		dur_invalid("reserved header bits are set");
+	ccr_header_validate(DUR_TYPE, CCR_FAMILY_DURATION, &s->hdr, size, sizeof(DurSummary), CCR_DUR_DENSE);
 	if (s->nbuckets < 0 || s->nbuckets > DUR_IDX_MAX - DUR_IDX_MIN + 1)
 		dur_invalid(psprintf("bucket count %d is out of range", s->nbuckets));
-	if (size != ((s->flags & CCR_DUR_DENSE) ? DUR_DENSE_SIZE(s->nbuckets) : DUR_SPARSE_SIZE(s->nbuckets)))
+	if (size != ((s->hdr.flags & CCR_DUR_DENSE) ? DUR_DENSE_SIZE(s->nbuckets) : DUR_SPARSE_SIZE(s->nbuckets)))
 		dur_invalid(psprintf("size is %zu bytes, which does not match %d buckets",
 							 (size_t) size, s->nbuckets));
 	if (s->count < 0 || s->zeros < 0 || s->sum_us < 0 || s->zeros > s->count)
 		dur_invalid("count, zeros and sum must be >= 0 and zeros <= count");
 
 	c = DUR_COUNTS(s);
-	if (s->flags & CCR_DUR_DENSE)
+	if (s->hdr.flags & CCR_DUR_DENSE)
 	{
 		if (s->offset < DUR_IDX_MIN || (int64) s->offset + s->nbuckets - 1 > DUR_IDX_MAX)
 			dur_invalid("bucket range is out of range");
@@ -248,9 +234,7 @@ dur_alloc_sparse(int32 n, MemoryContext cxt)
 {
 	DurSummary *s = MemoryContextAllocZero(cxt, DUR_SPARSE_SIZE(n));
 
-	SET_VARSIZE(s, DUR_SPARSE_SIZE(n));
-	s->version = CCR_SUMMARY_VERSION;
-	s->tag = CCR_DUR_TAG;
+	ccr_summary_init(&s->hdr, DUR_SPARSE_SIZE(n), CCR_FAMILY_DURATION, 0);
 	s->nbuckets = n;
 	return s;
 }
@@ -263,10 +247,7 @@ dur_alloc_dense(int32 lo, int32 hi, MemoryContext cxt)
 	DurSummary *s;
 
 	s = MemoryContextAllocZero(cxt, DUR_DENSE_SIZE(n));
-	SET_VARSIZE(s, DUR_DENSE_SIZE(n));
-	s->version = CCR_SUMMARY_VERSION;
-	s->tag = CCR_DUR_TAG;
-	s->flags = CCR_DUR_DENSE;
+	ccr_summary_init(&s->hdr, DUR_DENSE_SIZE(n), CCR_FAMILY_DURATION, CCR_DUR_DENSE);
 	s->nbuckets = n;
 	s->offset = lo;
 	return s;
@@ -319,7 +300,7 @@ dur_add(DurSummary *a, const DurSummary *b)
 		ccr_add_count(&a->zeros, b->zeros, "count of zero durations");
 		return a;
 	}
-	if (b->flags & CCR_DUR_DENSE)
+	if (b->hdr.flags & CCR_DUR_DENSE)
 	{
 		for (int32 k = 0; k < b->nbuckets; k++)
 			if (bc[k] != 0)
@@ -364,7 +345,7 @@ dur_canonical(const DurSummary *s)
 	int32		n = 0;
 	const int64 *c = DUR_COUNTS(s);
 
-	if (!(s->flags & CCR_DUR_DENSE))
+	if (!(s->hdr.flags & CCR_DUR_DENSE))
 	{
 		t = palloc(VARSIZE(s));
 		memcpy(t, s, VARSIZE(s));
@@ -474,7 +455,7 @@ ccr_duration_summary_combine(PG_FUNCTION_ARGS)
 	bool		inagg = AggCheckCallContext(fcinfo, &aggcxt);
 
 	if (!inagg || (Pointer) a != DatumGetPointer(PG_GETARG_DATUM(0)) ||
-		!(a->flags & CCR_DUR_DENSE))
+		!(a->hdr.flags & CCR_DUR_DENSE))
 	{
 		DurSummary *d = dur_alloc_dense(0, 15, CurrentMemoryContext);
 
@@ -572,7 +553,7 @@ ccr_duration_percentile(PG_FUNCTION_ARGS)
 		cum += c[k];
 		if (cum >= rank)
 		{
-			int32		i = (s->flags & CCR_DUR_DENSE) ? s->offset + k : DUR_INDEX(s)[k];
+			int32		i = (s->hdr.flags & CCR_DUR_DENSE) ? s->offset + k : DUR_INDEX(s)[k];
 			double		v = dur_bucket_value(i);
 
 			PG_RETURN_FLOAT8(Min(Max(v, s->min), s->max));
@@ -587,74 +568,14 @@ ccr_duration_percentile(PG_FUNCTION_ARGS)
  * (X and Y in shortest exact form; buckets= empty when there are none).
  */
 
-static void
-dur_syntax(const char *str, const char *detail) pg_attribute_noreturn();
-
-static void
-dur_syntax(const char *str, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", DUR_TYPE, str),
-			 errdetail("%s", detail)));
-}
-
-static void
-expect_key(const char *str, const char **pp, const char *key)
-{
-	const char *p = *pp;
-	size_t		len = strlen(key);
-
-	while (*p == ' ')
-		p++;
-	if (strncmp(p, key, len) != 0 || p[len] != '=')
-		dur_syntax(str, psprintf("expected \"%s=\"", key));
-	*pp = p + len + 1;
-}
-
-static int64
-read_int(const char *str, const char **pp, const char *what)
-{
-	char	   *end;
-	long long	v;
-
-	if (!(**pp == '-' || isdigit((unsigned char) **pp)))
-		dur_syntax(str, psprintf("expected an integer for \"%s\"", what));
-	errno = 0;
-	v = strtoll(*pp, &end, 10);
-	if (errno == ERANGE)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value of %s is out of range for type %s", what, DUR_TYPE)));
-	*pp = end;
-	return (int64) v;
-}
-
-static double
-read_float(const char *str, const char **pp, const char *what)
-{
-	char	   *end;
-	double		v;
-
-	if (!(**pp == '-' || isdigit((unsigned char) **pp)))
-		dur_syntax(str, psprintf("expected a number for \"%s\"", what));
-	errno = 0;
-	v = strtod(*pp, &end);
-	if (end == *pp || (*end != ' ' && *end != '\0'))
-		dur_syntax(str, psprintf("expected a number for \"%s\"", what));
-	*pp = end;
-	return v;
-}
-
 PG_FUNCTION_INFO_V1(ccr_duration_summary_in);
 Datum
 ccr_duration_summary_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
+	CcrScan		sc;
 	const char *q;
-	int64		version,
-				count,
+	int64		count,
 				zeros,
 				sum_us;
 	double		min,
@@ -662,30 +583,22 @@ ccr_duration_summary_in(PG_FUNCTION_ARGS)
 	int32		n = 0;
 	DurSummary *s;
 
-	expect_key(str, &p, "v");
-	version = read_int(str, &p, "v");
-	if (version != CCR_SUMMARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unsupported %s format version %lld", DUR_TYPE, (long long) version)));
-	expect_key(str, &p, "count");
-	count = read_int(str, &p, "count");
-	expect_key(str, &p, "zeros");
-	zeros = read_int(str, &p, "zeros");
-	expect_key(str, &p, "sum_us");
-	sum_us = read_int(str, &p, "sum_us");
-	expect_key(str, &p, "min_positive");
-	min = read_float(str, &p, "min_positive");
-	expect_key(str, &p, "max");
-	max = read_float(str, &p, "max");
-	expect_key(str, &p, "buckets");
+	ccr_scan_begin(&sc, DUR_TYPE, str);
+	count = ccr_scan_key_int64(&sc, "count");
+	zeros = ccr_scan_key_int64(&sc, "zeros");
+	sum_us = ccr_scan_key_int64(&sc, "sum_us");
+	ccr_scan_key(&sc, "min_positive");
+	min = ccr_scan_float8(&sc, "min_positive");
+	ccr_scan_key(&sc, "max");
+	max = ccr_scan_float8(&sc, "max");
+	ccr_scan_key(&sc, "buckets");
 
 	/* count the pairs, then parse them */
-	for (q = p; *q && *q != ' '; q++)
+	for (q = sc.p; *q && !ccr_scan_sep(*q); q++)
 		if (*q == ':')
 			n++;
 	if (n > DUR_IDX_MAX - DUR_IDX_MIN + 1)
-		dur_syntax(str, "too many buckets");
+		ccr_scan_error(&sc, "too many buckets");
 	s = dur_alloc_sparse(n, CurrentMemoryContext);
 	s->count = count;
 	s->zeros = zeros;
@@ -697,24 +610,15 @@ ccr_duration_summary_in(PG_FUNCTION_ARGS)
 		int64		i;
 
 		if (k > 0)
-		{
-			if (*p != ',')
-				dur_syntax(str, "expected \",\" between buckets");
-			p++;
-		}
-		i = read_int(str, &p, "bucket index");
+			ccr_scan_expect(&sc, ',', "expected \",\" between buckets");
+		i = ccr_scan_int64(&sc, "bucket index");
 		if (i < DUR_IDX_MIN || i > DUR_IDX_MAX)
-			dur_syntax(str, psprintf("bucket index %lld is out of range", (long long) i));
-		if (*p != ':')
-			dur_syntax(str, "expected \"index:count\" pairs");
-		p++;
+			ccr_scan_error(&sc, psprintf("bucket index %lld is out of range", (long long) i));
+		ccr_scan_expect(&sc, ':', "expected \"index:count\" pairs");
 		DUR_INDEX(s)[k] = (int32) i;
-		DUR_COUNTS(s)[k] = read_int(str, &p, "bucket count");
+		DUR_COUNTS(s)[k] = ccr_scan_int64(&sc, "bucket count");
 	}
-	while (*p == ' ')
-		p++;
-	if (*p != '\0')
-		dur_syntax(str, "unexpected text after the buckets");
+	ccr_scan_finish(&sc);
 	dur_validate(s, VARSIZE(s));
 	PG_RETURN_POINTER(s);
 }
@@ -728,7 +632,7 @@ ccr_duration_summary_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v=%d count=" INT64_FORMAT " zeros=" INT64_FORMAT " sum_us=" INT64_FORMAT,
-					 s->version, s->count, s->zeros, s->sum_us);
+					 s->hdr.version, s->count, s->zeros, s->sum_us);
 	appendStringInfo(&buf, " min_positive=%s", float8out_internal(s->min));
 	appendStringInfo(&buf, " max=%s buckets=", float8out_internal(s->max));
 	for (int32 k = 0; k < s->nbuckets; k++)
@@ -754,14 +658,11 @@ ccr_duration_summary_recv(PG_FUNCTION_ARGS)
 	n = (int32) pq_getmsgint(buf, 4);
 	if (n < 0 || n > DUR_IDX_MAX - DUR_IDX_MIN + 1 ||
 		buf->len - buf->cursor != 40 + 12 * n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", DUR_TYPE),
-				 errdetail("bucket count %d does not match the %d bytes left", n,
-						   buf->len - buf->cursor)));
+		ccr_binary_invalid(DUR_TYPE, psprintf("bucket count %d does not match the %d bytes left", n,
+											  buf->len - buf->cursor));
 	s = dur_alloc_sparse(n, CurrentMemoryContext);
-	s->version = version;
-	s->tag = tag;
+	s->hdr.version = version;
+	s->hdr.family = tag;
 	s->count = pq_getmsgint64(buf);
 	s->zeros = pq_getmsgint64(buf);
 	s->sum_us = pq_getmsgint64(buf);
@@ -784,8 +685,8 @@ ccr_duration_summary_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, s->version);
-	pq_sendbyte(&buf, s->tag);
+	pq_sendbyte(&buf, s->hdr.version);
+	pq_sendbyte(&buf, s->hdr.family);
 	pq_sendint32(&buf, s->nbuckets);
 	pq_sendint64(&buf, s->count);
 	pq_sendint64(&buf, s->zeros);

@@ -55,7 +55,6 @@ CCR_SUMMARY_SQL_FUNCS(ccr_ces_summary, ces_family)
 static inline Datum
 ces_step(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcxt;
 	CesSummary *s;
 	int32		score,
 				scale;
@@ -76,15 +75,8 @@ ces_step(FunctionCallInfo fcinfo, int sign)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("CES score %d is outside 1..%d", score, scale)));
 
-	aggcxt = ccr_agg_context(fcinfo, "ccr.ces_trans");
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.ces_inv called on an empty state");
-		s = (CesSummary *) ccr_summary_alloc(&ces_family, aggcxt);
-	}
-	else
-		s = (CesSummary *) PG_GETARG_POINTER(0);
+	s = (CesSummary *) ccr_trans_state(fcinfo, &ces_family,
+								sign > 0 ? "ccr.ces_trans" : "ccr.ces_inv", sign);
 	ccr_add_count(&s->responses, sign, "CES responses");
 	ccr_add_count(&s->score_sum, sign * (int64) score, "sum of CES scores");
 	PG_RETURN_POINTER(s);
@@ -191,7 +183,6 @@ qa_points_micro(double points, const char *what)
 static inline Datum
 qa_step(FunctionCallInfo fcinfo, int sign)
 {
-	MemoryContext aggcxt;
 	QaSummary  *s;
 	bool		auto_fail = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
 	double		earned = PG_ARGISNULL(1) ? 0.0 : PG_GETARG_FLOAT8(1);
@@ -219,15 +210,8 @@ qa_step(FunctionCallInfo fcinfo, int sign)
 						float8out_internal(possible))));
 	earned_m = auto_fail ? 0 : qa_points_micro(earned, "earned");
 
-	aggcxt = ccr_agg_context(fcinfo, "ccr.qa_trans");
-	if (PG_ARGISNULL(0))
-	{
-		if (sign < 0)
-			elog(ERROR, "ccr.qa_inv called on an empty state");
-		s = (QaSummary *) ccr_summary_alloc(&qa_family, aggcxt);
-	}
-	else
-		s = (QaSummary *) PG_GETARG_POINTER(0);
+	s = (QaSummary *) ccr_trans_state(fcinfo, &qa_family,
+								sign > 0 ? "ccr.qa_trans" : "ccr.qa_inv", sign);
 	ccr_add_count(&s->evaluations, sign, "QA evaluations");
 	ccr_add_count(&s->auto_failed, sign * (int64) auto_fail, "QA auto-failed evaluations");
 	ccr_add_count(&s->earned_micro, sign * earned_m, "sum of QA earned points");

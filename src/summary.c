@@ -26,14 +26,65 @@
 
 PG_MODULE_MAGIC;
 
+/* ---------- every family: header, errors ---------- */
+
+void
+ccr_summary_init(CcrSummaryHeader *h, Size size, CcrFamilyTag tag, uint16 flags)
+{
+	SET_VARSIZE(h, size);
+	h->version = CCR_SUMMARY_VERSION;
+	h->family = tag;
+	h->flags = flags;
+}
+
+static void
+invalid_value(int sqlerrcode, const char *form, const char *type_name,
+			  const char *detail) pg_attribute_noreturn();
+
+static void
+invalid_value(int sqlerrcode, const char *form, const char *type_name, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(sqlerrcode),
+			 errmsg("invalid %s%s value", form, type_name),
+			 errdetail("%s", detail)));
+}
+
+void
+ccr_summary_invalid(const char *type_name, const char *detail)
+{
+	invalid_value(ERRCODE_INVALID_PARAMETER_VALUE, "", type_name, detail);
+}
+
+void
+ccr_binary_invalid(const char *type_name, const char *detail)
+{
+	invalid_value(ERRCODE_INVALID_BINARY_REPRESENTATION, "binary ", type_name, detail);
+}
+
+/* The rules of the common header: size, version, family tag, flag bits. */
+void
+ccr_header_validate(const char *type_name, CcrFamilyTag tag, const CcrSummaryHeader *h,
+					Size size, Size min_size, uint16 allowed_flags)
+{
+	if (size < min_size)
+		ccr_summary_invalid(type_name, "value is too short");
+	if (h->version != CCR_SUMMARY_VERSION)
+		ccr_summary_invalid(type_name, psprintf("unsupported format version %d", h->version));
+	if (h->family != tag)
+		ccr_summary_invalid(type_name, psprintf("family tag %d is not %s", h->family, type_name));
+	if ((h->flags & ~allowed_flags) != 0)
+		ccr_summary_invalid(type_name, "reserved header bits are set");
+}
+
+/* ---------- fixed-slot families ---------- */
+
 CcrSummaryHeader *
 ccr_summary_alloc(const CcrFamily *fam, MemoryContext cxt)
 {
 	CcrSummaryHeader *s = MemoryContextAllocZero(cxt, CCR_SUMMARY_SIZE(fam));
 
-	SET_VARSIZE(s, CCR_SUMMARY_SIZE(fam));
-	s->version = CCR_SUMMARY_VERSION;
-	s->family = fam->tag;
+	ccr_summary_init(s, CCR_SUMMARY_SIZE(fam), fam->tag, 0);
 	return s;
 }
 
@@ -43,10 +94,7 @@ summary_invalid(const CcrFamily *fam, const char *detail) pg_attribute_noreturn(
 static void
 summary_invalid(const CcrFamily *fam, const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s value", fam->type_name),
-			 errdetail("%s", detail)));
+	ccr_summary_invalid(fam->type_name, detail);
 }
 
 /* Checks every rule a well-formed summary obeys; ereports otherwise. */
@@ -59,12 +107,7 @@ summary_validate(const CcrFamily *fam, const CcrSummaryHeader *s, Size size)
 	if (size != CCR_SUMMARY_SIZE(fam))
 		summary_invalid(fam, psprintf("size is %zu bytes, expected %zu",
 									  (size_t) size, (size_t) CCR_SUMMARY_SIZE(fam)));
-	if (s->version != CCR_SUMMARY_VERSION)
-		summary_invalid(fam, psprintf("unsupported format version %d", s->version));
-	if (s->family != fam->tag)
-		summary_invalid(fam, psprintf("family tag %d is not %s", s->family, fam->type_name));
-	if (s->flags != 0)
-		summary_invalid(fam, "reserved header bits are set");
+	ccr_header_validate(fam->type_name, fam->tag, s, size, CCR_SUMMARY_SIZE(fam), 0);
 
 	for (int i = 0; i < fam->nfields; i++)
 	{
@@ -116,120 +159,194 @@ ccr_summary_check(const CcrFamily *fam, Datum d)
 	return (CcrSummaryHeader *) v;
 }
 
-/* ---------- text I/O ---------- */
+/* ---------- the tokenizer of every text form (see CcrScan) ---------- */
 
-static const char *
-skip_space(const char *p)
+/* The input quoted in messages: at most 200 bytes, cut between characters. */
+void
+ccr_scan_error(const CcrScan *sc, const char *detail)
 {
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
+	int			len = (int) strlen(sc->str);
+	int			clip = len > 200 ? 200 : len;
 
-static void
-syntax_error(const CcrFamily *fam, const char *str, const char *detail) pg_attribute_noreturn();
-
-static void
-syntax_error(const CcrFamily *fam, const char *str, const char *detail)
-{
+	/* server encodings keep every byte of a multibyte character >= 0x80 */
+	while (clip > 0 && clip < len && (sc->str[clip] & 0x80))
+		clip--;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", fam->type_name, str),
+			 errmsg("invalid input syntax for type %s: \"%.*s%s\"", sc->type_name,
+					clip, sc->str, clip < len ? "..." : ""),
 			 errdetail("%s", detail)));
 }
 
-/*
- * Reads "name=" at *pp; returns a palloc'd copy of the value token and
- * advances *pp past it.
- */
-static char *
-read_pair(const CcrFamily *fam, const char *str, const char **pp, const char *name)
+static inline bool
+scan_at_value_end(const CcrScan *sc)
 {
-	const char *p = skip_space(*pp);
-	size_t		len = strlen(name);
-	const char *start;
-
-	if (strncmp(p, name, len) != 0 || p[len] != '=')
-		syntax_error(fam, str, psprintf("expected \"%s=\"", name));
-	p += len + 1;
-	start = p;
-	while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-		p++;
-	if (p == start)
-		syntax_error(fam, str, psprintf("missing value for \"%s\"", name));
-	*pp = p;
-	return pnstrdup(start, p - start);
+	return *sc->p == '\0' || ccr_scan_sep(*sc->p);
 }
 
-static int64
-parse_int64(const CcrFamily *fam, const char *str, const char *tok, const char *name)
+/* Skips separators, then reads "key=". */
+void
+ccr_scan_key(CcrScan *sc, const char *key)
 {
+	size_t		len = strlen(key);
+
+	while (ccr_scan_sep(*sc->p))
+		sc->p++;
+	if (strncmp(sc->p, key, len) != 0 || sc->p[len] != '=')
+		ccr_scan_error(sc, psprintf("expected \"%s=\"", key));
+	sc->p += len + 1;
+}
+
+/* An optionally negative decimal integer (no "+", no spaces). */
+int64
+ccr_scan_int64(CcrScan *sc, const char *what)
+{
+	const char *start = sc->p;
 	char	   *end;
 	long long	v;
 
+	if (!(*start == '-' || isdigit((unsigned char) *start)))
+		ccr_scan_error(sc, psprintf("expected an integer for \"%s\"", what));
 	errno = 0;
-	v = strtoll(tok, &end, 10);
+	v = strtoll(start, &end, 10);
+	if (end == start || !isdigit((unsigned char) end[-1]))
+		ccr_scan_error(sc, psprintf("expected an integer for \"%s\"", what));
 	if (errno == ERANGE)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value \"%s\" of %s is out of range for type %s", tok, name, fam->type_name)));
-	if (*end != '\0' || !(tok[0] == '-' || isdigit((unsigned char) tok[0])))
-		syntax_error(fam, str, psprintf("\"%s\" is not an integer for \"%s\"", tok, name));
+				 errmsg("value \"%s\" of %s is out of range for type %s",
+						pnstrdup(start, end - start), what, sc->type_name)));
+	sc->p = end;
 	return (int64) v;
 }
+
+/* A float8 filling the whole value (range rules are the validator's). */
+double
+ccr_scan_float8(CcrScan *sc, const char *what)
+{
+	char	   *end;
+	double		v;
+
+	if (scan_at_value_end(sc))
+		ccr_scan_error(sc, psprintf("missing value for \"%s\"", what));
+	errno = 0;
+	v = strtod(sc->p, &end);
+	if (end == sc->p || !(*end == '\0' || ccr_scan_sep(*end)))
+		ccr_scan_error(sc, psprintf("\"%s\" needs a number", what));
+	sc->p = end;
+	return v;
+}
+
+/* The rest of the value up to the next separator, palloc'd; never empty. */
+char *
+ccr_scan_word(CcrScan *sc, const char *what)
+{
+	const char *start = sc->p;
+
+	while (!scan_at_value_end(sc))
+		sc->p++;
+	if (sc->p == start)
+		ccr_scan_error(sc, psprintf("missing value for \"%s\"", what));
+	return pnstrdup(start, sc->p - start);
+}
+
+/* The punctuation inside a list value (",", ":"). */
+void
+ccr_scan_expect(CcrScan *sc, char c, const char *detail)
+{
+	if (*sc->p != c)
+		ccr_scan_error(sc, detail);
+	sc->p++;
+}
+
+void
+ccr_scan_value_end(CcrScan *sc, const char *what)
+{
+	if (!scan_at_value_end(sc))
+		ccr_scan_error(sc, psprintf("unexpected text in the value of \"%s\"", what));
+}
+
+void
+ccr_scan_finish(CcrScan *sc)
+{
+	while (ccr_scan_sep(*sc->p))
+		sc->p++;
+	if (*sc->p != '\0')
+		ccr_scan_error(sc, "unexpected text after the last field");
+}
+
+/* "key=<integer>", the integer filling the value (counts, sums). */
+int64
+ccr_scan_key_int64(CcrScan *sc, const char *key)
+{
+	int64		v;
+
+	ccr_scan_key(sc, key);
+	v = ccr_scan_int64(sc, key);
+	ccr_scan_value_end(sc, key);
+	return v;
+}
+
+/* Starts reading str: "v=<version>" first, and only this build's version. */
+void
+ccr_scan_begin(CcrScan *sc, const char *type_name, const char *str)
+{
+	int64		version;
+
+	sc->type_name = type_name;
+	sc->str = str;
+	sc->p = str;
+	version = ccr_scan_key_int64(sc, "v");
+	if (version != CCR_SUMMARY_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unsupported %s format version %lld", type_name, (long long) version)));
+}
+
+/* ---------- fixed-slot text I/O ---------- */
 
 Datum
 ccr_summary_in(const CcrFamily *fam, const char *str)
 {
 	CcrSummaryHeader *s = ccr_summary_alloc(fam, CurrentMemoryContext);
 	int64	   *slot = CCR_SLOTS(s);
-	const char *p = str;
-	int64		version = parse_int64(fam, str, read_pair(fam, str, &p, "v"), "v");
+	CcrScan		sc;
 
-	if (version != CCR_SUMMARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unsupported %s format version %lld", fam->type_name, (long long) version)));
-
+	ccr_scan_begin(&sc, fam->type_name, str);
 	for (int i = 0; i < fam->nfields; i++)
 	{
 		const CcrField *f = &fam->fields[i];
-		char	   *tok = read_pair(fam, str, &p, f->name);
 
+		ccr_scan_key(&sc, f->name);
 		switch (f->kind)
 		{
 			case CCR_FIELD_PARAM_SECONDS:
 				{
-					char	   *end;
-					double		v;
+					double		v = ccr_scan_float8(&sc, f->name);
 
-					errno = 0;
-					v = strtod(tok, &end);
-					if (*end != '\0' || end == tok)
-						syntax_error(fam, str, psprintf("\"%s\" is not a number for \"%s\"", tok, f->name));
 					memcpy(&slot[i], &v, sizeof(v));
 					break;
 				}
 			case CCR_FIELD_PARAM_ENUM:
 				{
+					char	   *tok = ccr_scan_word(&sc, f->name);
 					int			n;
 
 					for (n = 0; f->enum_names[n]; n++)
 						if (strcmp(tok, f->enum_names[n]) == 0)
 							break;
 					if (f->enum_names[n] == NULL)
-						syntax_error(fam, str, psprintf("unknown %s \"%s\"", f->name, tok));
+						ccr_scan_error(&sc, psprintf("unknown %s \"%s\"", f->name, tok));
 					slot[i] = n;
 					break;
 				}
 			case CCR_FIELD_COUNT:
-				slot[i] = parse_int64(fam, str, tok, f->name);
+				slot[i] = ccr_scan_int64(&sc, f->name);
+				ccr_scan_value_end(&sc, f->name);
 				break;
 		}
 	}
-	if (*skip_space(p) != '\0')
-		syntax_error(fam, str, "unexpected text after the last field");
-
+	ccr_scan_finish(&sc);
 	summary_validate(fam, s, VARSIZE(s));
 	PG_RETURN_POINTER(s);
 }
@@ -279,10 +396,8 @@ ccr_summary_recv(const CcrFamily *fam, StringInfo buf)
 	int			expected = 2 + 8 * fam->nfields;
 
 	if (buf->len - buf->cursor != expected)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary %s value", fam->type_name),
-				 errdetail("%d bytes, expected %d", buf->len - buf->cursor, expected)));
+		ccr_binary_invalid(fam->type_name,
+						   psprintf("%d bytes, expected %d", buf->len - buf->cursor, expected));
 	s->version = pq_getmsgbyte(buf);
 	s->family = pq_getmsgbyte(buf);
 	for (int i = 0; i < fam->nfields; i++)

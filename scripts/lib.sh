@@ -7,25 +7,41 @@ CCR_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_MAJOR=15
 PG_SYSBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 
-# Debian packages the build and the suites need.  Suites that need more add
-# them here, so a fresh machine gets everything from one apt-get.
-CCR_APT_PACKAGES=(
+# Debian packages: what building the extension needs (scripts/demo needs
+# nothing more), and what the test suites add.  Suites that need more add
+# them to CCR_APT_TEST, so a fresh machine gets everything from one apt-get.
+CCR_APT_BUILD=(
 	"postgresql-server-dev-$PG_MAJOR"
-	"postgresql-$PG_MAJOR-cron"
-	postgresql-contrib
-	libpostgresql-jdbc-java
-	default-jdk-headless
-	clang
-	libclang-rt-14-dev
-	llvm
-	valgrind
 )
+CCR_APT_TEST=(
+	"postgresql-$PG_MAJOR-cron"		# pg_cron suite (preloaded when installed)
+	postgresql-contrib				# dblink, postgres_fdw
+	libpostgresql-jdbc-java			# bi_jdbc suite
+	default-jdk-headless			# bi_jdbc suite
+	clang							# fuzz suite (libFuzzer)
+	libclang-rt-14-dev				# fuzz suite
+	llvm							# fuzz suite (llvm-symbolizer)
+	valgrind						# scripts/valgrind
+)
+CCR_APT_PACKAGES=("${CCR_APT_BUILD[@]}" "${CCR_APT_TEST[@]}")
 
 log() { printf '== %s\n' "$*" >&2; }
 
+# Installs the missing packages of the given list names (default: all):
+#   ccr_deps            build and test packages
+#   ccr_deps BUILD      only what building needs (scripts/demo)
 ccr_deps() {
-	local missing=()
-	for p in "${CCR_APT_PACKAGES[@]}"; do
+	local missing=() want=() list
+	if (($# == 0)); then
+		want=("${CCR_APT_PACKAGES[@]}")
+	else
+		for list in "$@"; do
+			local -n ref="CCR_APT_$list"
+			want+=("${ref[@]}")
+			unset -n ref
+		done
+	fi
+	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 	done
 	if ((${#missing[@]})); then
@@ -75,9 +91,11 @@ shared_buffers = 512MB
 work_mem = 64MB
 max_worker_processes = 16
 max_parallel_workers_per_gather = 2
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
 CONF
+	# pg_cron is a test dependency: preloaded only where it is installed
+	if [ -e "$bin/../lib/pg_cron.so" ]; then
+		printf "shared_preload_libraries = 'pg_cron'\ncron.database_name = 'postgres'\n" >>"$dir/data/postgresql.conf"
+	fi
 	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
 	export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 	export CCR_CLUSTER_DIR=$dir

@@ -695,47 +695,28 @@ text_matches(Datum d, const char *name)
 	return r;
 }
 
-/* Reads and compiles calendar `name` into cal_cxt; 22023 when unknown. */
-static Calendar *
-cal_load(const char *name)
+/*
+ * Reading a calendar: its time zone, its opening hours as spans of the week
+ * (0 = Saturday 00:00), its holidays as local midnights, each from one scan
+ * of its table in a fresh snapshot.  22023 for an unknown calendar or bad
+ * hours.
+ */
+static char *
+cal_read_timezone(Relation rel, const char *name)
 {
-	Relation	rels[3];
 	SysScanDesc scan;
 	HeapTuple	tup;
 	char	   *tzname = NULL;
-	RawHours   *hours;
-	int			nhours = 0,
-				maxhours = 16;
-	int64	   *hols;
-	int			nhols = 0,
-				maxhols = 16;
-	Calendar   *cal;
-	MemoryContext old;
-	int			i;
 
-	cal_resolve_relids();
-	/* locks first: acquiring them may process invalidations */
-	for (i = 0; i < 3; i++)
-		rels[i] = table_open(cal_relids[i], AccessShareLock);
-	if (cal_stale)
-	{
-		Oid			keep[3];
-
-		memcpy(keep, cal_relids, sizeof(keep));
-		cal_reset();
-		memcpy(cal_relids, keep, sizeof(keep));
-	}
-
-	/* the snapshot of a user relation is always taken fresh */
-	scan = systable_beginscan(rels[0], InvalidOid, false, NULL, 0, NULL);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		bool		isnull;
-		Datum		d = heap_getattr(tup, 1, RelationGetDescr(rels[0]), &isnull);
+		Datum		d = heap_getattr(tup, 1, RelationGetDescr(rel), &isnull);
 
 		if (!isnull && text_matches(d, name))
 		{
-			d = heap_getattr(tup, 2, RelationGetDescr(rels[0]), &isnull);
+			d = heap_getattr(tup, 2, RelationGetDescr(rel), &isnull);
 			if (!isnull)
 				tzname = TextDatumGetCString(d);
 			break;
@@ -748,11 +729,23 @@ cal_load(const char *name)
 				 errmsg("unknown calendar \"%s\"", name),
 				 errhint("Calendars are rows of ccr.calendars.")));
 
+	return tzname;
+}
+
+static RawHours *
+cal_read_hours(Relation rel, const char *name, int *nhoursp)
+{
+	SysScanDesc scan;
+	HeapTuple	tup;
+	RawHours   *hours;
+	int			nhours = 0,
+				maxhours = 16;
+
 	hours = palloc(maxhours * sizeof(RawHours));
-	scan = systable_beginscan(rels[1], InvalidOid, false, NULL, 0, NULL);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
-		TupleDesc	desc = RelationGetDescr(rels[1]);
+		TupleDesc	desc = RelationGetDescr(rel);
 		bool		n1,
 					n2,
 					n3,
@@ -784,11 +777,24 @@ cal_load(const char *name)
 	}
 	systable_endscan(scan);
 
+	*nhoursp = nhours;
+	return hours;
+}
+
+static int64 *
+cal_read_holidays(Relation rel, const char *name, int *nholsp)
+{
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int64	   *hols;
+	int			nhols = 0,
+				maxhols = 16;
+
 	hols = palloc(maxhols * sizeof(int64));
-	scan = systable_beginscan(rels[2], InvalidOid, false, NULL, 0, NULL);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
-		TupleDesc	desc = RelationGetDescr(rels[2]);
+		TupleDesc	desc = RelationGetDescr(rel);
 		bool		n1,
 					n2;
 		Datum		c = heap_getattr(tup, 1, desc, &n1);
@@ -804,20 +810,20 @@ cal_load(const char *name)
 		hols[nhols++] = (int64) DatumGetDateADT(day) * USECS_PER_DAY;
 	}
 	systable_endscan(scan);
-	for (i = 0; i < 3; i++)
-		table_close(rels[i], AccessShareLock);
+	*nholsp = nhols;
+	return hols;
+}
 
-	if (cal_cxt == NULL)
-		cal_cxt = AllocSetContextCreate(CacheMemoryContext, "ccr business calendars",
-										ALLOCSET_SMALL_SIZES);
-	old = MemoryContextSwitchTo(cal_cxt);
-	cal = palloc0(sizeof(Calendar));
-	cal->name = pstrdup(name);
-	cal->tz = (strlen(tzname) <= TZ_STRLEN_MAX) ? pg_tzset(tzname) : NULL;
-	if (cal->tz == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("calendar \"%s\" has an invalid time zone \"%s\"", name, tzname)));
+/*
+ * Compiling it (in cal_cxt): the merged week template with running totals,
+ * the holidays that cost open time with their running totals (and a per-day
+ * table when they span few enough days), and the zone's UTC-offset changes
+ * in [tr_lo, tr_hi) with the open time each one adds or removes.
+ */
+static void
+cal_compile_week(Calendar *cal, RawHours *hours, int nhours)
+{
+	int			i;
 
 	/* week template: sorted, overlapping or touching spans merged */
 	qsort(hours, nhours, sizeof(RawHours), rawhours_cmp);
@@ -848,6 +854,13 @@ cal_load(const char *name)
 	}
 	for (i = 0; i < 7; i++)
 		cal->span_day_cum[i] = week_open_before(cal, i * USECS_PER_DAY);
+
+}
+
+static void
+cal_compile_holidays(Calendar *cal, int64 *hols, int nhols)
+{
+	int			i;
 
 	/* holidays: sorted, distinct, only those that cost open time */
 	qsort(hols, nhols, sizeof(int64), int64_cmp);
@@ -890,7 +903,13 @@ cal_load(const char *name)
 		}
 	}
 
-	/* UTC-offset changes of the zone in [tr_lo, tr_hi) and their corrections */
+}
+
+static void
+cal_compile_transitions(Calendar *cal)
+{
+	int			i;
+
 	{
 		int			maxtr = 64;
 		int64		o;
@@ -952,6 +971,54 @@ cal_load(const char *name)
 			}
 		}
 	}
+}
+
+/* Reads and compiles calendar `name` into cal_cxt; 22023 when unknown. */
+static Calendar *
+cal_load(const char *name)
+{
+	Relation	rels[3];
+	char	   *tzname;
+	RawHours   *hours;
+	int			nhours;
+	int64	   *hols;
+	int			nhols;
+	Calendar   *cal;
+	MemoryContext old;
+	int			i;
+
+	cal_resolve_relids();
+	/* locks first: acquiring them may process invalidations */
+	for (i = 0; i < 3; i++)
+		rels[i] = table_open(cal_relids[i], AccessShareLock);
+	if (cal_stale)
+	{
+		Oid			keep[3];
+
+		memcpy(keep, cal_relids, sizeof(keep));
+		cal_reset();
+		memcpy(cal_relids, keep, sizeof(keep));
+	}
+	tzname = cal_read_timezone(rels[0], name);
+	hours = cal_read_hours(rels[1], name, &nhours);
+	hols = cal_read_holidays(rels[2], name, &nhols);
+	for (i = 0; i < 3; i++)
+		table_close(rels[i], AccessShareLock);
+
+	if (cal_cxt == NULL)
+		cal_cxt = AllocSetContextCreate(CacheMemoryContext, "ccr business calendars",
+										ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cal_cxt);
+	cal = palloc0(sizeof(Calendar));
+	cal->name = pstrdup(name);
+	cal->tz = (strlen(tzname) <= TZ_STRLEN_MAX) ? pg_tzset(tzname) : NULL;
+	if (cal->tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar \"%s\" has an invalid time zone \"%s\"", name, tzname)));
+	cal_compile_week(cal, hours, nhours);
+	cal_compile_holidays(cal, hols, nhols);
+	cal_compile_transitions(cal);
 	MemoryContextSwitchTo(old);
 	pfree(hours);
 	pfree(hols);

@@ -9,6 +9,15 @@
  * are generic over that table (summary.c), so each family file only holds
  * its transition function and accessors.
  */
+/*
+ * C names: ccr_<family>_<function>, so the accessor rate() of the rate
+ * family is ccr_rate_rate (likewise ccr_ces_ces, ccr_csat_csat), and a suffix
+ * _iv marks the interval overload of a function taking seconds as float8
+ * (ccr_sl_trans_iv: sl_trans(state, interval, ...)).  These symbols are named
+ * by the frozen install scripts of 0.1.0 and 0.2.0, which every fresh
+ * install runs and whose CREATE FUNCTION looks the symbol up, so they cannot
+ * be renamed without keeping the old name as a second one for ever.
+ */
 #ifndef CCR_METRICS_H
 #define CCR_METRICS_H
 

@@ -5,7 +5,10 @@
 -- wallboard and report panel has rows.  Deterministic (no random()).
 \set ON_ERROR_STOP on
 CREATE EXTENSION ccr_metrics;
-SELECT ccr.set_timezone('UTC');
+-- "today" must hold the calls of the last hour: away from UTC midnight, a
+-- zone 6 h behind
+SELECT ccr.set_timezone(CASE WHEN extract(hour FROM now() AT TIME ZONE 'UTC') BETWEEN 2 AND 21
+							 THEN 'UTC' ELSE 'Etc/GMT+6' END);
 CREATE TABLE ql (id serial, "time" timestamptz, callid text, queuename text, agent text, event text,
 	data1 text DEFAULT '', data2 text DEFAULT '', data3 text DEFAULT '', data4 text DEFAULT '', data5 text DEFAULT '');
 CREATE TEMP TABLE lines ("time" timestamptz, callid text, queuename text, agent text, event text,

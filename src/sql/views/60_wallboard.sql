@@ -224,29 +224,39 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 		WHERE k.entered_at >= ccr._local_day_start(at)
 		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c WHERE c.source = 'asterisk' AND c.source_id = k.callid
 						  AND c.queue = k.queue AND c.ended_at > at AND c.offered_at <= at)
-	), q AS (
-		SELECT queue FROM calls UNION SELECT queue FROM agents UNION SELECT queue FROM day
-	), t AS (
-		SELECT ccr.kpi_threshold_s() AS threshold_s
-	)
-	SELECT q.queue,
-		   (SELECT count(*) FROM calls k WHERE k.queue = q.queue AND k.state <> 'talking'),
-		   (SELECT max(k.wait_s) FROM calls k WHERE k.queue = q.queue AND k.state <> 'talking'),
-		   (SELECT count(*) FROM agents a WHERE a.queue = q.queue AND a.state <> 'logged_off'),
-		   (SELECT count(*) FROM agents a WHERE a.queue = q.queue AND a.state = 'ready'),
-		   (SELECT count(*) FROM agents a WHERE a.queue = q.queue AND a.state = 'on_call'),
-		   (SELECT count(*) FROM agents a WHERE a.queue = q.queue AND a.state = 'paused'),
-		   d.offered, d.answered, d.abandoned,
-		   d.answered_in_sl::double precision / NULLIF(d.answered + d.abandoned, 0),
-		   d.abandoned::double precision / NULLIF(d.answered + d.abandoned, 0),
-		   d.asa
-	FROM q CROSS JOIN t
-	CROSS JOIN LATERAL (
-		SELECT count(*) AS offered, count(*) FILTER (WHERE y.answered) AS answered,
+	), calls_q AS (
+		-- one pass per source, grouped by queue (a subquery per queue and
+		-- figure rescanned the whole set once per queue)
+		SELECT k.queue, count(*) FILTER (WHERE k.state <> 'talking') AS waiting,
+			   max(k.wait_s) FILTER (WHERE k.state <> 'talking') AS longest
+		FROM calls k GROUP BY k.queue
+	), agents_q AS (
+		SELECT a.queue, count(*) FILTER (WHERE a.state <> 'logged_off') AS logged_in,
+			   count(*) FILTER (WHERE a.state = 'ready') AS ready,
+			   count(*) FILTER (WHERE a.state = 'on_call') AS on_call,
+			   count(*) FILTER (WHERE a.state = 'paused') AS paused
+		FROM agents a GROUP BY a.queue
+	), day_q AS (
+		SELECT y.queue, count(*) AS offered, count(*) FILTER (WHERE y.answered) AS answered,
 			   count(*) FILTER (WHERE y.abandoned) AS abandoned,
 			   count(*) FILTER (WHERE y.answered AND y.wait_s <= t.threshold_s) AS answered_in_sl,
 			   avg(y.wait_s) FILTER (WHERE y.answered) AS asa
-		FROM day y WHERE y.queue = q.queue) d
+		FROM day y, (SELECT ccr.kpi_threshold_s() AS threshold_s) t GROUP BY y.queue
+	), q AS (
+		SELECT queue FROM calls_q UNION SELECT queue FROM agents_q UNION SELECT queue FROM day_q
+	)
+	-- plain "=" joins: a NULL queue gets zero counts, as a per-queue count would
+	SELECT q.queue,
+		   coalesce(k.waiting, 0), k.longest,
+		   coalesce(a.logged_in, 0), coalesce(a.ready, 0), coalesce(a.on_call, 0), coalesce(a.paused, 0),
+		   coalesce(d.offered, 0), coalesce(d.answered, 0), coalesce(d.abandoned, 0),
+		   d.answered_in_sl::double precision / NULLIF(d.answered + d.abandoned, 0),
+		   d.abandoned::double precision / NULLIF(d.answered + d.abandoned, 0),
+		   d.asa
+	FROM q
+	LEFT JOIN calls_q k ON k.queue = q.queue
+	LEFT JOIN agents_q a ON a.queue = q.queue
+	LEFT JOIN day_q d ON d.queue = q.queue
 $fn$;
 COMMENT ON FUNCTION ccr.wallboard_queues_at(timestamptz) IS 'one row per queue at the instant: calls waiting (ringing included) and the longest wait, member agents logged in / ready / on a call / paused, and today''s (local day of ccr.timezone(), up to the instant) offered (waiting calls included), answered, abandoned (every unanswered outcome), service level (answered within ccr.kpi_threshold_s() / answered + abandoned), abandon rate and ASA';
 

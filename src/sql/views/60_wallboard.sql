@@ -164,8 +164,9 @@ CREATE OR REPLACE FUNCTION ccr._wallboard_agents(as_of timestamptz)
 		   coalesce(p.member_of, '{}')
 	FROM per_agent p
 	CROSS JOIN today
-	LEFT JOIN LATERAL (SELECT * FROM calls k WHERE k.agent = p.agent
-					   ORDER BY k.state = 'talking' DESC, k.answered_at, k.entered_at LIMIT 1) k ON true
+	-- the agent's current call: grouped once, not a scan of every call per agent
+	LEFT JOIN (SELECT DISTINCT ON (k.agent) * FROM calls k
+			   ORDER BY k.agent, k.state = 'talking' DESC, k.answered_at, k.entered_at) k ON k.agent = p.agent
 	-- answered today: ended by "at" (talk as logged), or still talking at "at"
 	LEFT JOIN LATERAL (
 		SELECT count(*) AS calls,
@@ -175,12 +176,13 @@ CREATE OR REPLACE FUNCTION ccr._wallboard_agents(as_of timestamptz)
 		WHERE c.agent = p.agent AND c.ended_at >= today.t0
 		  AND c.answered_at >= today.t0 AND c.answered_at <= as_of) d ON true
 	-- answered today and not ended in the log yet
-	LEFT JOIN LATERAL (
-		SELECT count(*) AS calls, sum(extract(epoch FROM as_of - k2.answered_at)::double precision) AS talk_s
-		FROM calls k2
-		WHERE k2.agent = p.agent AND k2.state = 'talking' AND k2.answered_at >= today.t0
+	LEFT JOIN (
+		SELECT k2.agent, count(*) AS calls, sum(extract(epoch FROM as_of - k2.answered_at)::double precision) AS talk_s
+		FROM calls k2, today t
+		WHERE k2.state = 'talking' AND k2.answered_at >= t.t0
 		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c WHERE c.source = 'asterisk' AND c.source_id = k2.callid
-						  AND c.queue = k2.queue AND c.answered_at = k2.answered_at)) o ON true
+						  AND c.queue = k2.queue AND c.answered_at = k2.answered_at)
+		GROUP BY k2.agent) o ON o.agent = p.agent
 $fn$;
 COMMENT ON FUNCTION ccr._wallboard_agents(timestamptz) IS 'internal: ccr.wallboard_agents_at() with the queues each agent is a member of';
 

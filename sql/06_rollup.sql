@@ -66,3 +66,14 @@ SELECT bool_and(m.sl::text = r.sl::text AND m.fcr::text = r.fcr::text) AS matvie
 FROM regress.daily_mv m
 JOIN (SELECT date_trunc('day', hour) AS day, grp, ccr.rollup(sl) AS sl, ccr.rollup(fcr) AS fcr FROM regress.hourly GROUP BY 1, 2) r
 USING (day, grp);
+
+-- a threshold of -0 is the threshold 0: an aggregate stores +0, and a -0
+-- read from text (as 0.2.0 could store it) merges with 0
+SELECT ccr.sl_agg(w, a, '-0'::float8)::text = ccr.sl_agg(w, a, 0)::text AS same_text
+FROM (VALUES (0::float8, true), (3, true)) v(w, a);
+SELECT bool_or(s::text LIKE '%threshold=-0 %') AS has_minus_zero, ccr.answered(ccr.rollup(s)) AS answered,
+	   ccr.offered(ccr.rollup(s)) AS offered
+FROM (SELECT replace(ccr.sl_agg(w, a, 0)::text, 'threshold=0 ', 'threshold=-0 ')::ccr.sl_summary AS s
+	  FROM (VALUES (0::float8, true)) v(w, a)
+	  UNION ALL
+	  SELECT ccr.sl_agg(w, a, 0) FROM (VALUES (3::float8, true)) v(w, a)) x;

@@ -225,7 +225,8 @@ ccr_param_seconds(FunctionCallInfo fcinfo, int argno, bool is_interval, const ch
 	v = ccr_arg_seconds(fcinfo, argno, is_interval);
 	if (unlikely(!(v >= 0) || isinf(v)))
 		ccr_bad_param_seconds(fcinfo, argno, v, param);
-	return v;
+	/* -0 becomes +0: a summary built with -0 must merge with one built with 0 */
+	return v + 0.0;
 }
 
 static inline void

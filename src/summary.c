@@ -464,6 +464,18 @@ ccr_count_overflow(const char *what)
 			 errmsg("%s out of range", what)));
 }
 
+/* Seconds parameters compare as numbers: -0 stored by 0.2.0 equals 0. */
+static bool
+param_seconds_equal(int64 a, int64 b)
+{
+	double		x;
+	double		y;
+
+	memcpy(&x, &a, sizeof(x));
+	memcpy(&y, &b, sizeof(y));
+	return x == y;
+}
+
 /*
  * Strict two-argument merge: a + b (combine, rollup) or a - b (the inverse
  * of rollup in moving windows).  Inside an aggregate the first argument is
@@ -508,7 +520,7 @@ ccr_summary_merge(const CcrFamily *fam, FunctionCallInfo fcinfo, bool subtract)
 			else
 				ccr_add_count(&as[i], bs[i], f->name);
 		}
-		else if (as[i] != bs[i])
+		else if (f->kind == CCR_FIELD_PARAM_SECONDS ? !param_seconds_equal(as[i], bs[i]) : as[i] != bs[i])
 			ccr_param_mismatch(fam, f->name);
 	}
 	if (fam->check && (problem = fam->check(a)) != NULL)

@@ -59,8 +59,13 @@ SELECT ccr.fcr_rate(g, '2026-01-01', '1 day') AS at_limit FROM generate_series(1
 SELECT regress.err($$SELECT ccr.fcr_rate(g, '2026-01-01', '1 day') FROM generate_series(1, 1001) g$$);
 SELECT regress.err($$SELECT ccr.rollup(s) FROM regress.fcr_daily$$);
 SELECT regress.err($$SELECT s::text::ccr.fcr_summary FROM regress.fcr_big$$);
-SET ccr.fcr_max_contacts = 'lots';
-SELECT regress.err($$SELECT ccr.fcr_rate(1::bigint, now(), '1 day')$$);
+-- a declared setting: SHOW knows it, SET validates it (22023), typos are errors
+SHOW ccr.fcr_max_contacts;
+SELECT regress.err($$SET ccr.fcr_max_contacts = 'lots'$$);
+SELECT regress.err($$SET ccr.fcr_max_contacts = 0$$);
+SELECT regress.err($$SET ccr.fcr_max_contacts = 67108863$$);
+SELECT regress.err($$SET ccr.fcr_max_contact = 10$$);
 RESET ccr.fcr_max_contacts;
+SELECT setting, boot_val, min_val, max_val, context FROM pg_settings WHERE name = 'ccr.fcr_max_contacts';
 SELECT ccr.total(ccr.rollup(s)) = (SELECT count(*) FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL) AS no_limit_after_reset
 FROM regress.fcr_daily;

@@ -292,4 +292,7 @@ ccr_trans_state(FunctionCallInfo fcinfo, const CcrFamily *fam, const char *fname
 	} while (0)
 
 
+/* module load (src/module.c): each family declares its settings */
+extern void ccr_fcr_define_settings(void);
+
 #endif							/* CCR_METRICS_H */

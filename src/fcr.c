@@ -138,29 +138,29 @@ static const char *const fcr_key_names[] = {NULL, "bigint", "text"};
 /* ---------- ccr.fcr_max_contacts ---------- */
 
 /*
- * The limit is a plain custom setting read when a state grows (SET
- * ccr.fcr_max_contacts = N): the library has no _PG_init to define a GUC,
- * and a placeholder travels to parallel workers like any other setting.
- * Unset means the hard limit, the most contacts whose flat form fits the
- * 1 GB varlena limit.
+ * The limit on contacts in one state, a setting declared at library load
+ * (SHOW and ALTER SYSTEM know it; parallel workers get it like any other).
+ * The default and maximum is the hard limit, the most contacts whose flat
+ * form fits the 1 GB varlena limit.
  */
-static int64
+static int	fcr_max_contacts_setting = FCR_HARD_MAX_CONTACTS;
+
+void
+ccr_fcr_define_settings(void)
+{
+	DefineCustomIntVariable("ccr.fcr_max_contacts",
+							"Most contacts one repeat-contact FCR state may hold.",
+							"Past it, building, merging or reading an FCR summary fails with SQLSTATE 54000. "
+							"The default and maximum is the most contacts whose summary fits 1 GB.",
+							&fcr_max_contacts_setting,
+							FCR_HARD_MAX_CONTACTS, 1, FCR_HARD_MAX_CONTACTS,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+}
+
+static inline int64
 fcr_max_contacts(void)
 {
-	const char *s = GetConfigOption("ccr.fcr_max_contacts", true, false);
-	char	   *end;
-	long long	v;
-
-	if (s == NULL || *s == '\0')
-		return FCR_HARD_MAX_CONTACTS;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > FCR_HARD_MAX_CONTACTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ccr.fcr_max_contacts must be an integer from 1 to %d, got \"%s\"",
-						FCR_HARD_MAX_CONTACTS, s)));
-	return (int64) v;
+	return (int64) fcr_max_contacts_setting;
 }
 
 static void

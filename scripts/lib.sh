@@ -70,34 +70,53 @@ ccr_tmp_install() {
 	export CCR_PGBIN
 }
 
-# Starts a throwaway cluster in $1 (created, owned by postgres) listening on a
-# Unix socket in that directory and a free localhost port.  Exports PGHOST,
-# PGPORT, PGUSER, PGDATABASE for psql and the suites.
-ccr_cluster_start() {
-	local dir=$1 bin=${CCR_PGBIN:-$PG_SYSBIN}
+# ccr_node_create DIR BIN [CONF]: initdb a cluster in DIR (owned by postgres)
+# for a free localhost port and a Unix socket in DIR, with the settings every
+# throwaway cluster of the tests uses and the lines CONF appended; sets
+# CCR_NODE_PORT.  Not started.
+ccr_node_create() {
+	local dir=$1 bin=$2 extra=${3:-}
 	mkdir -p "$dir"
 	chown postgres: "$dir"
-	local port
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	CCR_NODE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	runuser -u postgres -- "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
 	cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $port
+port = $CCR_NODE_PORT
 unix_socket_directories = '$dir'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-shared_buffers = 512MB
 work_mem = 64MB
 max_worker_processes = 16
-max_parallel_workers_per_gather = 2
+$extra
 CONF
+}
+
+# ccr_node_start DIR BIN: starts a cluster made by ccr_node_create; on
+# failure shows the end of its log.
+ccr_node_start() {
+	local dir=$1 bin=$2
+	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+		{ tail -20 "$dir/server.log" >&2; return 1; }
+}
+
+# Starts a throwaway cluster in $1 (created, owned by postgres) listening on a
+# Unix socket in that directory and a free localhost port.  Exports PGHOST,
+# PGPORT, PGUSER, PGDATABASE for psql and the suites.
+ccr_cluster_start() {
+	local dir=$1 bin=${CCR_PGBIN:-$PG_SYSBIN} conf
+	conf="shared_buffers = 512MB
+max_parallel_workers_per_gather = 2"
 	# pg_cron is a test dependency: preloaded only where it is installed
 	if [ -e "$bin/../lib/pg_cron.so" ]; then
-		printf "shared_preload_libraries = 'pg_cron'\ncron.database_name = 'postgres'\n" >>"$dir/data/postgresql.conf"
+		conf+="
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'"
 	fi
-	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
-	export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres
+	ccr_node_create "$dir" "$bin" "$conf"
+	ccr_node_start "$dir" "$bin"
+	export PGHOST=$dir PGPORT=$CCR_NODE_PORT PGUSER=postgres PGDATABASE=postgres
 	export CCR_CLUSTER_DIR=$dir
 	export PATH="$bin:$PATH"
 }

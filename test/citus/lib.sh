@@ -67,29 +67,14 @@ citus_install() {
 # citus_node_start DIR: a cluster with Citus preloaded, on a free loopback
 # port, socket in DIR.  Prints the port.
 citus_node_start() {
-	local dir=$1 port
-	mkdir -p "$dir"
-	chown postgres: "$dir"
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	runuser -u postgres -- "$CCR_PGBIN/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
-	cat >>"$dir/data/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$dir'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 128MB
-work_mem = 64MB
-max_worker_processes = 16
+	local dir=$1
+	ccr_node_create "$dir" "$CCR_PGBIN" "shared_buffers = 128MB
 max_parallel_workers_per_gather = 0
 shared_preload_libraries = 'citus'
 citus.enable_statistics_collection = off
-max_connections = 100
-CONF
-	runuser -u postgres -- "$CCR_PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
-		{ tail -20 "$dir/server.log" >&2; return 1; }
-	echo "$port"
+max_connections = 100" >&2
+	ccr_node_start "$dir" "$CCR_PGBIN" || return 1
+	echo "$CCR_NODE_PORT"
 }
 
 citus_node_stop() {

@@ -1,5 +1,9 @@
 -- ccr.fcr_summary: rollup of stored per-period summaries, text I/O, validation.
--- Uses regress.fcr from 20_fcr.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+-- the generated contacts regress.fcr and the plain-SQL reference
+-- regress.fcr_ref(window, text_key)
+\i :abs_srcdir/test/regress/fcr_contacts.sql
 
 -- Per-day, per-queue summaries in a table (large ones go to TOAST).
 CREATE TABLE regress.fcr_daily AS
@@ -11,18 +15,20 @@ SELECT count(*) > 300 AS many_summaries FROM regress.fcr_daily;
 -- A summary far above a page (20k contacts, 320 kB) is stored and read back.
 CREATE TABLE regress.fcr_big AS SELECT ccr.fcr_agg(cust_t, at, '1 day') AS s FROM regress.fcr;
 SELECT pg_column_size(s) > 8192 AS big, ccr.total(s) = (SELECT count(*) FROM regress.fcr WHERE cust_t IS NOT NULL AND at IS NOT NULL) AS all_contacts,
-	   ccr.fcr_rate(s) = (SELECT ccr.fcr_rate(cust_t, at, '1 day') FROM regress.fcr) AS same_rate
+	   ccr.fcr_rate(s) = (SELECT resolved::float8 / firsts FROM regress.fcr_ref('1 day', true)) AS same_rate
 FROM regress.fcr_big;
 
--- Rollup over every day and queue equals the direct computation exactly:
--- the summaries keep every contact, so repeats that cross a day boundary or
--- a queue are seen.
-SELECT ccr.fcr_rate(ccr.rollup(s)) = (SELECT ccr.fcr_rate(cust, at, '1 day') FROM regress.fcr) AS rate_bigint,
-	   ccr.first_contacts(ccr.rollup(s)) = (SELECT ccr.first_contacts(ccr.fcr_agg(cust, at, '1 day')) FROM regress.fcr) AS firsts_bigint,
-	   ccr.repeat_rate(ccr.rollup(s)) = (SELECT ccr.repeat_rate(ccr.fcr_agg(cust, at, '1 day')) FROM regress.fcr) AS repeat_bigint,
-	   ccr.fcr_rate(ccr.rollup(st)) = (SELECT ccr.fcr_rate(cust_t, at, '1 day') FROM regress.fcr) AS rate_text,
-	   ccr.fcr_rate(ccr.rollup(s30)) = (SELECT ccr.fcr_rate(cust, at, '30 days') FROM regress.fcr) AS rate_30_days
-FROM regress.fcr_daily;
+-- Rollup over every day and queue equals the reference over all contacts
+-- exactly: the summaries keep every contact, so repeats that cross a day
+-- boundary or a queue are seen.
+SELECT ccr.fcr_rate(ccr.rollup(s)) = r1.resolved::float8 / r1.firsts AS rate_bigint,
+	   ccr.first_contacts(ccr.rollup(s)) = r1.firsts AS firsts_bigint,
+	   ccr.repeat_rate(ccr.rollup(s)) = (r1.contacts - r1.firsts)::float8 / r1.contacts AS repeat_bigint,
+	   ccr.fcr_rate(ccr.rollup(st)) = rt.resolved::float8 / rt.firsts AS rate_text,
+	   ccr.fcr_rate(ccr.rollup(s30)) = r30.resolved::float8 / r30.firsts AS rate_30_days
+FROM regress.fcr_daily, regress.fcr_ref('1 day', false) r1, regress.fcr_ref('1 day', true) rt,
+	 regress.fcr_ref('30 days', false) r30
+GROUP BY r1.firsts, r1.resolved, r1.contacts, rt.firsts, rt.resolved, r30.firsts, r30.resolved;
 
 -- ... and against the window-function reference, per week of days, which
 -- is what a dashboard reads (the rollup of days d..d+6 = the contacts of
@@ -39,15 +45,28 @@ FROM (SELECT date_trunc('week', day)::date AS wk, ccr.rollup(s) AS r FROM regres
 			  WHERE prv IS NULL OR at - prv > interval '1 day') ref;
 
 -- Per queue across all days, and the rollup in a moving window of days is
--- the direct computation over those days.
+-- the reference over the contacts of those days.
 SELECT count(*) AS queues,
-	   count(*) FILTER (WHERE r = (SELECT ccr.fcr_rate(cust, at, '1 day') FROM regress.fcr f WHERE f.queue = q.queue)) AS matching
-FROM (SELECT queue, ccr.fcr_rate(ccr.rollup(s)) AS r FROM regress.fcr_daily GROUP BY queue) q;
+	   count(*) FILTER (WHERE r IS NOT DISTINCT FROM ref) AS matching
+FROM (SELECT queue, ccr.fcr_rate(ccr.rollup(s)) AS r FROM regress.fcr_daily GROUP BY queue) q
+	 JOIN
+	 (SELECT queue, count(*) FILTER (WHERE nxt IS NULL OR nxt - at > interval '1 day')::float8 / count(*) AS ref
+	  FROM (SELECT queue, at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
+			FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL
+			WINDOW c AS (PARTITION BY queue, cust ORDER BY at)) w
+	  WHERE prv IS NULL OR at - prv > interval '1 day'
+	  GROUP BY queue) r USING (queue);
 SELECT count(*) AS days,
-	   count(*) FILTER (WHERE r = (SELECT ccr.fcr_rate(cust, at, '1 day') FROM regress.fcr f
-								  WHERE (f.at AT TIME ZONE 'UTC')::date BETWEEN d.day - 6 AND d.day)) AS matching
+	   count(*) FILTER (WHERE r IS NOT DISTINCT FROM ref.rate) AS matching
 FROM (SELECT day, ccr.fcr_rate(ccr.rollup(r) OVER (ORDER BY day RANGE BETWEEN interval '6 days' PRECEDING AND CURRENT ROW)) AS r
-	  FROM (SELECT day, ccr.rollup(s) AS r FROM regress.fcr_daily GROUP BY day) x) d;
+	  FROM (SELECT day, ccr.rollup(s) AS r FROM regress.fcr_daily GROUP BY day) x) d,
+	 LATERAL (SELECT count(*) FILTER (WHERE nxt IS NULL OR nxt - at > interval '1 day')::float8 / nullif(count(*), 0) AS rate
+			  FROM (SELECT at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
+					FROM regress.fcr
+					WHERE cust IS NOT NULL AND at IS NOT NULL
+					  AND (at AT TIME ZONE 'UTC')::date BETWEEN d.day - 6 AND d.day
+					WINDOW c AS (PARTITION BY cust ORDER BY at)) w
+			  WHERE prv IS NULL OR at - prv > interval '1 day') ref;
 
 -- Text form: out -> in -> out is the identity, and a summary read back
 -- from text rolls up to the same answer.
@@ -55,10 +74,12 @@ SELECT count(*) FILTER (WHERE s::text = s::text::ccr.fcr_summary::text) AS text_
 	   count(*) FILTER (WHERE st::text = st::text::ccr.fcr_summary::text) AS text_round_trips_text_key,
 	   count(*) AS summaries
 FROM regress.fcr_daily;
-SELECT ccr.fcr_rate(ccr.rollup(s::text::ccr.fcr_summary)) = ccr.fcr_rate(ccr.rollup(s)) AS rollup_after_text
-FROM regress.fcr_daily;
+SELECT ccr.fcr_rate(ccr.rollup(s::text::ccr.fcr_summary)) = r.resolved::float8 / r.firsts AS rollup_after_text
+FROM regress.fcr_daily, regress.fcr_ref('1 day', false) r GROUP BY r.resolved, r.firsts;
 SELECT s::text AS small_summary, ccr.total(s), ccr.repeat_window(s), ccr.fcr_rate(s)
-FROM (SELECT ccr.fcr_agg(c, t, '1 day 2 hours') s FROM regress.fcr_hand WHERE c IN (2, 4)) x;
+FROM (SELECT ccr.fcr_agg(c, t, '1 day 2 hours') s
+	  FROM (VALUES (2::bigint, timestamptz '2026-01-02 00:00+00'), (4, '2026-01-01 00:00+00'),
+				   (4, '2026-01-01 00:00+00')) v(c, t)) x;
 -- built by hand from its documented layout: customer 7 at 2026-01-01 00:00 UTC
 -- (microseconds since 2000-01-01) and at +1 h, window 1 h
 SELECT ccr.first_contacts(x), ccr.fcr_rate(x), ccr.repeat_rate(x)
@@ -73,7 +94,10 @@ FROM (VALUES ('v=1 key=text window_us=0 contacts=0 pairs='::ccr.fcr_summary)) v(
 SELECT ccr.total(ccr.rollup(x)) AS two_empty_states
 FROM (VALUES ('v=1 key=text window_us=0 contacts=0 pairs='::ccr.fcr_summary),
 			 ('v=1 key=text window_us=0 contacts=0 pairs='::ccr.fcr_summary)) v(x);
-SELECT ccr.total(ccr.fcr_summary_combine(a.s, b.s)) = ccr.total(a.s) + ccr.total(b.s) AS direct_combine,
+SELECT ccr.total(ccr.fcr_summary_combine(a.s, b.s)) =
+		(SELECT count(*) FROM regress.fcr
+		 WHERE cust IS NOT NULL AND at IS NOT NULL
+		   AND ((at AT TIME ZONE 'UTC')::date, queue) IN ((date '2026-01-05', 1), (date '2026-01-06', 2))) AS direct_combine,
 	   ccr.fcr_summary_combine(a.s, NULL)::text = a.s::text AS combine_null_right,
 	   ccr.fcr_summary_combine(NULL, b.s)::text = b.s::text AS combine_null_left,
 	   ccr.fcr_summary_combine(NULL, NULL) IS NULL AS combine_nulls

@@ -3,65 +3,20 @@
 -- text, results with = and as text), with and without leader participation,
 -- for grouped and ungrouped queries, empty groups, NULL rows, tiny inputs
 -- where some workers see nothing, and no input at all.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
 
--- The aggregate calls under test: label, expression, and the table they read
--- ('calls' = regress.calls, 'summaries' = stored summaries for ccr.rollup).
-CREATE TABLE regress.scale_aggs (ord serial, src text, label text, expr text);
-INSERT INTO regress.scale_aggs (src, label, expr) VALUES
-	('calls', 'service_level', 'ccr.service_level(wait, answered, 20)'),
-	('calls', 'service_level_ignore', 'ccr.service_level(wait, answered, 20, ''ignore'', 5)'),
-	('calls', 'service_level_positive', 'ccr.service_level(wait, answered, 20, ''positive'', 5)'),
-	('calls', 'service_level_answered', 'ccr.service_level(wait, answered, 20, ''answered'', 0)'),
-	('calls', 'service_level_iv', 'ccr.service_level(wait * interval ''1 second'', answered, interval ''20 seconds'')'),
-	('calls', 'service_level_iv_policy', 'ccr.service_level(wait * interval ''1 second'', answered, interval ''20 seconds'', ''ignore'', interval ''5 seconds'')'),
-	('calls', 'sl_agg', 'ccr.sl_agg(wait, answered, 20)::text'),
-	('calls', 'sl_agg_short', 'ccr.sl_agg(wait, answered, 20, 5)::text'),
-	('calls', 'sl_agg_iv', 'ccr.sl_agg(wait * interval ''1 second'', answered, interval ''20 seconds'')::text'),
-	('calls', 'sl_agg_iv_short', 'ccr.sl_agg(wait * interval ''1 second'', answered, interval ''20 seconds'', interval ''5 seconds'')::text'),
-	('calls', 'sl_accessors', 'ccr.service_level(ccr.sl_agg(wait, answered, 20, 5), ''positive'')'),
-	('calls', 'abandon_rate_flag', 'ccr.abandon_rate(NOT answered)'),
-	('calls', 'abandon_rate_wait', 'ccr.abandon_rate(wait, answered, 5)'),
-	('calls', 'abandon_rate_iv', 'ccr.abandon_rate(wait * interval ''1 second'', answered, interval ''5 seconds'')'),
-	('calls', 'asa', 'ccr.asa(wait, answered)'),
-	('calls', 'asa_iv', 'ccr.asa(wait * interval ''1 second'', answered)'),
-	('calls', 'aht', 'ccr.aht(talk, hold, acw)'),
-	('calls', 'aht_iv', 'ccr.aht(talk * interval ''1 second'', hold * interval ''1 second'', acw * interval ''1 second'')'),
-	('calls', 'aht_agg', 'ccr.aht_agg(talk, hold, acw)::text'),
-	('calls', 'aht_agg_iv', 'ccr.aht_agg(talk * interval ''1 second'', hold * interval ''1 second'', acw * interval ''1 second'')::text'),
-	('calls', 'fcr_rate_flag', 'ccr.fcr_rate(flag)'),
-	('calls', 'resolution_rate', 'ccr.resolution_rate(flag)'),
-	('calls', 'reopen_rate_flag', 'ccr.reopen_rate(flag)'),
-	('calls', 'reopen_rate_count', 'ccr.reopen_rate(reopens)'),
-	('calls', 'rate_agg', 'ccr.rate_agg(flag)::text'),
-	('calls', 'csat', 'ccr.csat(csat5, 5)'),
-	('calls', 'csat_agg', 'ccr.csat_agg(csat5, 5)::text'),
-	('calls', 'nps', 'ccr.nps(nps)'),
-	('calls', 'nps_agg', 'ccr.nps_agg(nps)::text'),
-	('calls', 'duration_agg', 'ccr.duration_agg(talk)::text'),
-	('calls', 'duration_agg_iv', 'ccr.duration_agg(wait * interval ''1 second'')::text'),
-	('calls', 'duration_p90', 'ccr.percentile(ccr.duration_agg(wait), 0.9)'),
-	('calls', 'duration_mean', 'ccr.mean(ccr.duration_agg(talk))'),
-	('calls', 'backlog_agg', 'ccr.backlog_agg(at, at + talk * interval ''1 second'', ''2026-03-01 00:00+00'', ''2026-03-15 00:00+00'', interval ''1 day'')::text'),
-	('calls', 'ces', 'ccr.ces(csat5, 5)'),
-	('calls', 'ces_agg', 'ccr.ces_agg(csat5, 5)::text'),
-	('calls', 'qa_score', 'ccr.qa_score(hold, 60, flag)'),
-	('calls', 'qa_agg', 'ccr.qa_agg(hold, 60, flag)::text'),
-	('summaries', 'rollup_sl', 'ccr.rollup(sl)::text'),
-	('summaries', 'rollup_sl_service_level', 'ccr.service_level(ccr.rollup(sl), ''ignore'')'),
-	('summaries', 'rollup_rate', 'ccr.rollup(rate)::text'),
-	('summaries', 'rollup_aht', 'ccr.rollup(aht)::text'),
-	('summaries', 'rollup_aht_aht', 'ccr.aht(ccr.rollup(aht))'),
-	('summaries', 'rollup_csat', 'ccr.rollup(csat)::text'),
-	('summaries', 'rollup_nps', 'ccr.rollup(nps)::text'),
-	('summaries', 'rollup_nps_nps', 'ccr.nps(ccr.rollup(nps))'),
-	('summaries', 'rollup_duration', 'ccr.rollup(dur)::text'),
-	('summaries', 'rollup_duration_p50', 'ccr.percentile(ccr.rollup(dur), 0.5)'),
-	('summaries', 'rollup_backlog', 'ccr.rollup(backlog)::text'),
-	('summaries', 'rollup_ces', 'ccr.rollup(ces)::text'),
-	('summaries', 'rollup_qa', 'ccr.rollup(qa)::text'),
-	-- negative control: differs between the serial and the parallel run, so
-	-- the checker must report it
-	('control', 'control_differs', 'max(id) + current_setting(''max_parallel_workers_per_gather'')::int');
+-- The aggregate calls under test, regress.scale_aggs (label, expression,
+-- and the table they read: 'calls' = regress.calls, 'summaries' = stored
+-- summaries for ccr.rollup, 'control' = a negative control that differs
+-- between the serial and the parallel run, so the checker must report it),
+-- and the checker regress.scale_par_check(shape, src, query, leader): runs
+-- the query once serially and once under forced parallel settings, through
+-- EXPLAIN ANALYZE CREATE TABLE AS so the plan checked is the one that
+-- produced the rows, and compares every cell as value and as text.
+\i :abs_srcdir/test/regress/scale.sql
+SELECT src, count(*) FROM regress.scale_aggs GROUP BY src ORDER BY src;
 
 -- Stored summaries, one per group and block of 500 ids (some all-NULL).
 CREATE TABLE regress.scale_summaries AS
@@ -73,66 +28,6 @@ SELECT grp, id / 500 AS block,
 	   ccr.ces_agg(csat5, 5) AS ces, ccr.qa_agg(hold, 60, flag) AS qa
 FROM regress.calls GROUP BY grp, id / 500;
 ANALYZE regress.scale_summaries;
-
--- Runs query q (its '%s' replaced by the select list of the aggregates of
--- src) once serially and once under forced parallel settings, through
--- EXPLAIN ANALYZE CREATE TABLE AS so the plan checked is the one that
--- produced the rows; then compares every cell.  Settings are SET LOCAL: they
--- end with the statement's transaction.
-CREATE FUNCTION regress.scale_par_check(p_shape text, p_src text, q text, leader boolean)
-RETURNS TABLE (shape text, leader_participation boolean, partial_plan boolean,
-			   workers_launched boolean, rows_serial bigint, rows_parallel bigint,
-			   cells bigint, mismatches bigint, mismatching text)
-LANGUAGE plpgsql AS $$
-DECLARE
-	sel text;
-	full_q text;
-	plan text := '';
-	line text;
-	lab text;
-	bad bigint;
-BEGIN
-	SELECT string_agg(format('%s AS %I', a.expr, a.label), ', ' ORDER BY a.ord) INTO sel
-	FROM regress.scale_aggs a WHERE a.src = p_src;
-	full_q := format(q, sel);
-
-	PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-	EXECUTE 'CREATE TABLE regress.scale_s AS ' || full_q;
-
-	PERFORM set_config('parallel_setup_cost', '0', true);
-	PERFORM set_config('parallel_tuple_cost', '0', true);
-	PERFORM set_config('min_parallel_table_scan_size', '0', true);
-	PERFORM set_config('max_parallel_workers_per_gather', '2', true);
-	PERFORM set_config('parallel_leader_participation', CASE WHEN leader THEN 'on' ELSE 'off' END, true);
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE regress.scale_p AS ' || full_q LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-
-	shape := p_shape;
-	leader_participation := leader;
-	partial_plan := plan ~ 'Gather' AND plan ~ 'Partial (Hash|Group)?Aggregate';
-	workers_launched := coalesce((substring(plan FROM 'Workers Launched: ([0-9]+)'))::int, 0) > 0;
-	SELECT count(*) INTO rows_serial FROM regress.scale_s;
-	SELECT count(*) INTO rows_parallel FROM regress.scale_p;
-	cells := 0;
-	mismatches := 0;
-	mismatching := '';
-	FOR lab IN SELECT a.label FROM regress.scale_aggs a WHERE a.src = p_src ORDER BY a.ord LOOP
-		EXECUTE format('SELECT count(*) FILTER (WHERE s.%1$I IS DISTINCT FROM p.%1$I
-													OR s.%1$I::text IS DISTINCT FROM p.%1$I::text
-													OR s.grp IS NULL OR p.grp IS NULL)
-						FROM regress.scale_s s FULL JOIN regress.scale_p p ON s.grp = p.grp', lab)
-			INTO bad;
-		cells := cells + rows_serial;
-		mismatches := mismatches + bad;
-		IF bad > 0 THEN
-			mismatching := mismatching || lab || ' ';
-		END IF;
-	END LOOP;
-	DROP TABLE regress.scale_s, regress.scale_p;
-	RETURN NEXT;
-END $$;
 
 -- The plan shapes, once in full.
 SET parallel_setup_cost = 0;

@@ -1,31 +1,25 @@
 -- Declarative partitioning by month with enable_partitionwise_aggregate: the
 -- planner aggregates each partition separately (Partial Aggregate under
 -- Append) and combines the partial states; every aggregate must give exactly
--- the answer of the same rows in one plain table.  Uses the aggregate list
--- regress.scale_aggs of 75_parallel.
+-- the answer of the same rows in one plain table.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+
+-- The aggregate list regress.scale_aggs and the checker
+-- regress.scale_pw_check(shape, src, query, flat, part, parallel): runs the
+-- query on the plain table with partition-wise aggregation off and on the
+-- partitioned one with it on (through EXPLAIN ANALYZE CREATE TABLE AS, so the
+-- plan checked produced the rows), optionally with forced parallel plans, and
+-- compares every cell as value and as text.
+\i :abs_srcdir/test/regress/scale.sql
 
 -- The rows of regress.calls spread over seven months (one every 10 minutes
--- from 2026-01-01) with a customer key, in a plain table and in a table
--- partitioned by month.
+-- from 2026-01-01) with a customer key, in a plain table (regress.scale_flat)
+-- and in a table partitioned by month (regress.scale_part).
 -- Month partitions are UTC months (pg_regress runs in PST8PDT).
 SET TimeZone = 'UTC';
-SELECT setseed(0.7575);
-CREATE TABLE regress.scale_flat AS
-SELECT c.id, c.grp,
-	   timestamptz '2026-01-01 00:00+00' + c.id * interval '10 minutes' AS at,
-	   (1 + floor(random() * 3000))::bigint AS customer,
-	   c.wait, c.answered, c.talk, c.hold, c.acw, c.flag, c.reopens, c.csat5, c.nps
-FROM regress.calls c;
-ANALYZE regress.scale_flat;
-
-CREATE TABLE regress.scale_part (LIKE regress.scale_flat) PARTITION BY RANGE (at);
-SELECT format('CREATE TABLE regress.scale_part_%s PARTITION OF regress.scale_part FOR VALUES FROM (%L) TO (%L)',
-			  to_char(m, 'YYYY_MM'), m, m + interval '1 month')
-FROM generate_series(timestamptz '2026-01-01 00:00+00', '2026-07-01 00:00+00', interval '1 month') m
-\gexec
-CREATE TABLE regress.scale_part_default PARTITION OF regress.scale_part DEFAULT;
-INSERT INTO regress.scale_part SELECT * FROM regress.scale_flat;
-ANALYZE regress.scale_part;
+SELECT regress.make_scale_months();
 SELECT tableoid::regclass AS partition, count(*) AS contacts, min(at) >= '2026-01-01 00:00+00' AS in_range
 FROM regress.scale_part GROUP BY 1 ORDER BY 1;
 
@@ -46,75 +40,6 @@ FROM generate_series(timestamptz '2026-01-01 00:00+00', '2026-07-01 00:00+00', i
 \gexec
 INSERT INTO regress.scale_summ_part SELECT * FROM regress.scale_summ_flat;
 ANALYZE regress.scale_summ_part;
-
--- Runs query q ('%1$s' = the select list of the aggregates of src, '%2$s' =
--- the table) on the plain table with partition-wise aggregation off and on
--- the partitioned one with it on (through EXPLAIN ANALYZE CREATE TABLE AS, so
--- the plan checked produced the rows), optionally with forced parallel
--- plans, and compares every cell as value and as text.
-CREATE FUNCTION regress.scale_pw_check(p_shape text, p_src text, q text, flat text, part text, par boolean)
-RETURNS TABLE (shape text, parallel boolean, partial_aggregation text,
-			   rows_flat bigint, rows_part bigint, cells bigint, mismatches bigint, mismatching text)
-LANGUAGE plpgsql AS $$
-DECLARE
-	sel text;
-	plan text := '';
-	line text;
-	lab text;
-	bad bigint;
-	n int;
-BEGIN
-	SELECT string_agg(format('%s AS %I', a.expr, a.label), ', ' ORDER BY a.ord) INTO sel
-	FROM regress.scale_aggs a WHERE a.src = p_src;
-
-	PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-	PERFORM set_config('enable_partitionwise_aggregate', 'off', true);
-	EXECUTE 'CREATE TABLE regress.scale_f AS ' || format(q, sel, flat);
-
-	PERFORM set_config('enable_partitionwise_aggregate', 'on', true);
-	IF par THEN
-		PERFORM set_config('parallel_setup_cost', '0', true);
-		PERFORM set_config('parallel_tuple_cost', '0', true);
-		PERFORM set_config('min_parallel_table_scan_size', '0', true);
-		PERFORM set_config('max_parallel_workers_per_gather', '2', true);
-	END IF;
-	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) CREATE TABLE regress.scale_p AS '
-						|| format(q, sel, part) LOOP
-		plan := plan || line || E'\n';
-	END LOOP;
-	PERFORM set_config('max_parallel_workers_per_gather', '0', true);
-	PERFORM set_config('enable_partitionwise_aggregate', 'off', true);
-
-	shape := p_shape;
-	parallel := par;
-	-- Serially: one Partial Aggregate per scanned partition, under an
-	-- Append.  In parallel the planner picks, by cost, partial aggregates per
-	-- partition under a Parallel Append or one above it: any partial plan.
-	n := CASE WHEN plan ~ 'Append' THEN
-		(SELECT count(*) FROM regexp_matches(plan, 'Partial (Hash|Group)?Aggregate', 'g'))::int ELSE 0 END;
-	partial_aggregation := CASE WHEN n = 0 THEN 'none'
-								WHEN par THEN 'parallel partial'
-								ELSE format('per partition (%s)', n) END;
-	SELECT count(*) INTO rows_flat FROM regress.scale_f;
-	SELECT count(*) INTO rows_part FROM regress.scale_p;
-	cells := 0;
-	mismatches := 0;
-	mismatching := '';
-	FOR lab IN SELECT a.label FROM regress.scale_aggs a WHERE a.src = p_src ORDER BY a.ord LOOP
-		EXECUTE format('SELECT count(*) FILTER (WHERE f.%1$I IS DISTINCT FROM p.%1$I
-													OR f.%1$I::text IS DISTINCT FROM p.%1$I::text
-													OR f.grp IS NULL OR p.grp IS NULL)
-						FROM regress.scale_f f FULL JOIN regress.scale_p p ON f.grp = p.grp', lab)
-			INTO bad;
-		cells := cells + rows_flat;
-		mismatches := mismatches + bad;
-		IF bad > 0 THEN
-			mismatching := mismatching || lab || ' ';
-		END IF;
-	END LOOP;
-	DROP TABLE regress.scale_f, regress.scale_p;
-	RETURN NEXT;
-END $$;
 
 -- The plan shapes, once in full.
 SET enable_partitionwise_aggregate = on;

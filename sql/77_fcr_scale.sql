@@ -2,12 +2,20 @@
 -- every customer's contacts), month partitions (a customer's repeat crosses
 -- the partition boundary) and stored summaries rolled up.  The combine must
 -- see every contact of a customer to classify first contacts and repeats.
--- Uses the checkers and tables of 75_parallel and 76_partitionwise.
+-- The checkers regress.scale_par_check / regress.scale_pw_check and the
+-- month tables regress.scale_flat / regress.scale_part come from the fixture
+-- test/regress/scale.sql (see 75_parallel and 76_partitionwise).
 --
 -- fcr_summary values are compared in a canonical form (the header and the
 -- sorted multiset of (customer key, contact_at) pairs): the summary is that
 -- multiset, and the order in which workers or partitions concatenate their
 -- pairs is not part of the value.  Every accessor is compared exactly.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.make_calls();
+\i :abs_srcdir/test/regress/scale.sql
+SELECT regress.make_scale_months();
+
 CREATE FUNCTION regress.fcr_canonical(s ccr.fcr_summary) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
@@ -88,8 +96,8 @@ FROM (SELECT ccr.fcr_agg((CASE WHEN wait IS NOT NULL THEN hashint4(id) & 1023 EN
 			WINDOW c AS (PARTITION BY hashint4(id) & 1023 ORDER BY at)) w) r;
 RESET ALL;
 
--- Month partitions: regress.scale_flat / regress.scale_part (76) have 3000
--- random customers over seven months; window 7 days, so many repeats cross
+-- Month partitions: regress.scale_flat / regress.scale_part have 3000
+-- generated customers over seven months; window 7 days, so many repeats cross
 -- a month boundary.
 INSERT INTO regress.scale_aggs (src, label, expr) VALUES
 	('fcr76', 'fcr_rate_bigint', 'ccr.fcr_rate(customer, at, interval ''7 days'')'),

@@ -42,12 +42,17 @@ COMMENT ON COLUMN ccr.contacts.source_id IS 'the row''s id in its source (Asteri
 CREATE INDEX contacts_ended_at_idx ON ccr.contacts (ended_at);
 CREATE INDEX contacts_agent_ended_at_idx ON ccr.contacts (agent, ended_at) WHERE agent IS NOT NULL;
 
--- The latest presence event of a kind before an instant, one index probe each.
-CREATE INDEX agent_presence_member_idx ON ccr.agent_presence_events (agent, queue, at)
+-- The latest presence event of a kind before an instant, one index probe each:
+-- each index is in the order the wallboard picks the latest (ties at one
+-- instant: REMOVEMEMBER before ADDMEMBER, a pause before an unpause), so a
+-- probe reads one entry however long the agent's history is.
+CREATE INDEX agent_presence_member_idx ON ccr.agent_presence_events (agent, queue, at, event)
 	WHERE event IN ('ADDMEMBER', 'REMOVEMEMBER');
-CREATE INDEX agent_presence_login_idx ON ccr.agent_presence_events (agent, at)
+-- (event and the reason in the index: index-only probes, which the planner
+-- prefers to a backward scan of the primary key filtered by event)
+CREATE INDEX agent_presence_login_idx ON ccr.agent_presence_events (agent, at, event)
 	WHERE event IN ('AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF');
-CREATE INDEX agent_presence_pause_idx ON ccr.agent_presence_events (agent, at)
+CREATE INDEX agent_presence_pause_idx ON ccr.agent_presence_events (agent, at, event DESC) INCLUDE (data1)
 	WHERE event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL');
 
 -- Agents and the queues they were members of, as logged ('' = no queue: an
@@ -377,20 +382,33 @@ END
 $fn$;
 COMMENT ON FUNCTION ccr._queue_log_live() IS 'internal: the trigger ccr.attach_queue_log() puts on a queue_log table';
 
-CREATE FUNCTION ccr.attach_queue_log(source regclass) RETURNS void
-	LANGUAGE plpgsql VOLATILE
+-- Whether source carries the live trigger; a NULL source is an error (the
+-- first check of both functions below).
+CREATE FUNCTION ccr._queue_log_attached(source regclass) RETURNS boolean
+	LANGUAGE plpgsql STABLE
 	AS $fn$
 BEGIN
 	IF source IS NULL THEN
 		RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	RETURN EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = 'ccr_queue_log_live');
+END
+$fn$;
+COMMENT ON FUNCTION ccr._queue_log_attached(regclass) IS 'internal: whether ccr.attach_queue_log() put its trigger on source (NULL source: SQLSTATE 22023)';
+
+CREATE FUNCTION ccr.attach_queue_log(source regclass) RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	AS $fn$
+DECLARE
+	attached boolean := ccr._queue_log_attached(source);
+BEGIN
 	IF (SELECT relkind FROM pg_class WHERE oid = source) NOT IN ('r', 'p') THEN
 		RAISE EXCEPTION 'source % is not a table', source
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'attach the table Asterisk inserts into; import other relations with ccr.import_queue_log()';
 	END IF;
 	PERFORM ccr._queue_log_source_query(source);	-- checks the layout
-	IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = 'ccr_queue_log_live') THEN
+	IF attached THEN
 		RAISE EXCEPTION 'source % is already attached', source USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	EXECUTE format('CREATE TRIGGER ccr_queue_log_live AFTER INSERT ON %s REFERENCING NEW TABLE AS ccr_new_rows '
@@ -403,10 +421,7 @@ CREATE FUNCTION ccr.detach_queue_log(source regclass) RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	AS $fn$
 BEGIN
-	IF source IS NULL THEN
-		RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = source AND tgname = 'ccr_queue_log_live') THEN
+	IF NOT ccr._queue_log_attached(source) THEN
 		RAISE EXCEPTION 'source % is not attached', source USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	EXECUTE format('DROP TRIGGER ccr_queue_log_live ON %s', source);

@@ -17,7 +17,8 @@ COMMENT ON FUNCTION ccr._local_day_start(timestamptz) IS 'internal: local midnig
 -- Calls in a queue at an instant, with their answer time (internal).
 CREATE OR REPLACE FUNCTION ccr._wallboard_calls(as_of timestamptz)
 	RETURNS TABLE (callid text, queue text, customer text, state text, entered_at timestamptz,
-				   wait_s double precision, "position" bigint, agent text, answered_at timestamptz)
+				   wait_s double precision, "position" bigint, agent text, answered_at timestamptz,
+				   is_contact boolean)
 	LANGUAGE sql STABLE
 	AS $fn$
 	WITH ended_later AS (
@@ -25,7 +26,8 @@ CREATE OR REPLACE FUNCTION ccr._wallboard_calls(as_of timestamptz)
 		SELECT c.source_id AS callid, c.queue, c.customer, coalesce(c.enterqueue_at, c.offered_at) AS entered_at,
 			   CASE WHEN c.answered_at <= as_of THEN c.answered_at END AS answered_at,
 			   CASE WHEN c.answered_at <= as_of THEN c.wait_s END AS answer_wait_s,
-			   CASE WHEN c.answered_at <= as_of THEN c.agent END AS agent
+			   CASE WHEN c.answered_at <= as_of THEN c.agent END AS agent,
+			   true AS is_contact
 		FROM ccr.contacts c
 		WHERE c.source = 'asterisk' AND c.ended_at > as_of AND c.offered_at <= as_of
 		  AND coalesce(c.enterqueue_at, c.offered_at) <= as_of
@@ -48,11 +50,12 @@ CREATE OR REPLACE FUNCTION ccr._wallboard_calls(as_of timestamptz)
 		GROUP BY o.callid, o.queue, o.visit
 		HAVING count(*) FILTER (WHERE o.event = 'ENTERQUEUE') > 0
 	), calls AS (
-		SELECT e.callid, e.queue, e.customer, e.entered_at, e.answered_at, e.answer_wait_s, e.agent FROM ended_later e
+		SELECT e.callid, e.queue, e.customer, e.entered_at, e.answered_at, e.answer_wait_s, e.agent, e.is_contact
+		FROM ended_later e
 		UNION ALL
 		SELECT s.callid, s.queue, s.customer, s.entered_at, s.answered_at,
 			   coalesce(s.holdtime, extract(epoch FROM s.answered_at - s.entered_at)::double precision),
-			   coalesce(al.agent, NULLIF(s.raw_agent, 'NONE'))
+			   coalesce(al.agent, NULLIF(s.raw_agent, 'NONE')), false
 		FROM still_open s LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = s.raw_agent
 	), rung AS (
 		-- a waiting call whose agent's phone rings at "at" (known once the ring ended)
@@ -73,10 +76,11 @@ CREATE OR REPLACE FUNCTION ccr._wallboard_calls(as_of timestamptz)
 		   CASE WHEN k.answered_at IS NULL THEN
 				row_number() OVER (PARTITION BY k.queue, k.answered_at IS NULL ORDER BY k.entered_at, k.callid) END,
 		   coalesce(k.agent, k.ring_agent),
-		   k.answered_at
+		   k.answered_at, k.is_contact
 	FROM rung k
 $fn$;
-COMMENT ON FUNCTION ccr._wallboard_calls(timestamptz) IS 'internal: ccr.wallboard_calls_at() with the answer time';
+COMMENT ON FUNCTION ccr._wallboard_calls(timestamptz) IS 'internal: ccr.wallboard_calls_at() with the answer time and whether the call is a contact already (its end is in the log, after as_of)';
+
 
 CREATE OR REPLACE FUNCTION ccr.wallboard_calls_at(at timestamptz)
 	RETURNS TABLE (callid text, queue text, customer text, state text, entered_at timestamptz,
@@ -91,108 +95,143 @@ COMMENT ON FUNCTION ccr.wallboard_calls_at(timestamptz) IS 'one row per Asterisk
 CREATE OR REPLACE VIEW ccr.wallboard_calls AS SELECT * FROM ccr.wallboard_calls_at(now());
 COMMENT ON VIEW ccr.wallboard_calls IS 'ccr.wallboard_calls_at(now()): the calls in the queues now';
 
--- Agents at an instant, with the queues they are members of (internal).
-CREATE OR REPLACE FUNCTION ccr._wallboard_agents(as_of timestamptz)
-	RETURNS TABLE (agent text, state text, state_since timestamptz, pause_reason text, queue text,
-				   callid text, calls_today bigint, talk_today_s double precision, member_of text[])
+-- Every agent's presence at an instant (internal): the latest event of each
+-- kind before it, one index probe per agent name (and queue) and kind; names
+-- mapped to one agent (ccr.asterisk_agent_alias) are logged in through any,
+-- the latest pause event wins.
+CREATE OR REPLACE FUNCTION ccr._wallboard_presence(as_of timestamptz)
+	RETURNS TABLE (agent text, raw_agents text[], logged_in boolean, presence_at timestamptz,
+				   paused boolean, pause_at timestamptz, pause_reason text, member_of text[])
 	LANGUAGE sql STABLE
 	AS $fn$
-	WITH raw AS (
-		-- per agent name as logged: the latest event of each kind before "at"
-		SELECT a.agent AS raw_agent, coalesce(al.agent, a.agent) AS agent,
-			   m.member_of, m.member_at, lg.logged_in AS agent_login, lg.at AS login_at,
-			   pz.paused, pz.at AS pause_at, pz.reason
+	WITH names AS (
+		SELECT a.agent AS raw_agent, coalesce(al.agent, a.agent) AS agent
 		FROM (SELECT DISTINCT x.agent FROM ccr.asterisk_agents x) a
 		LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = a.agent
-		LEFT JOIN LATERAL (
-			SELECT array_agg(q.queue ORDER BY q.queue) FILTER (WHERE ev.event = 'ADDMEMBER') AS member_of,
-				   max(ev.at) AS member_at
-			FROM ccr.asterisk_agents q
-			CROSS JOIN LATERAL (
-				SELECT e.event, e.at FROM ccr.agent_presence_events e
-				WHERE e.agent = q.agent AND e.queue = q.queue AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
-				  AND e.at <= as_of
-				ORDER BY e.at DESC, e.event DESC LIMIT 1) ev
-			WHERE q.agent = a.agent AND q.queue <> '') m ON true
+	), members AS (
+		-- the queues whose latest ADDMEMBER / REMOVEMEMBER is an ADDMEMBER
+		SELECT n.agent, array_agg(DISTINCT q.queue ORDER BY q.queue) FILTER (WHERE ev.event = 'ADDMEMBER') AS member_of,
+			   max(ev.at) AS member_at
+		FROM names n
+		JOIN ccr.asterisk_agents q ON q.agent = n.raw_agent AND q.queue <> ''
+		CROSS JOIN LATERAL (
+			SELECT e.event, e.at FROM ccr.agent_presence_events e
+			WHERE e.agent = q.agent AND e.queue = q.queue AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+			  AND e.at <= as_of
+			ORDER BY e.at DESC, e.event DESC LIMIT 1) ev
+		GROUP BY n.agent
+	), per_name AS (
+		SELECT n.agent, n.raw_agent, lg.logged_in, lg.at AS login_at, pz.paused, pz.at AS pause_at, pz.reason
+		FROM names n
 		LEFT JOIN LATERAL (
 			SELECT e.event IN ('AGENTLOGIN', 'AGENTCALLBACKLOGIN') AS logged_in, e.at FROM ccr.agent_presence_events e
-			WHERE e.agent = a.agent AND e.event IN ('AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF')
+			WHERE e.agent = n.raw_agent AND e.event IN ('AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF')
 			  AND e.at <= as_of
 			ORDER BY e.at DESC LIMIT 1) lg ON true
 		LEFT JOIN LATERAL (
 			SELECT e.event IN ('PAUSE', 'PAUSEALL') AS paused, e.at, NULLIF(e.data1, '') AS reason
 			FROM ccr.agent_presence_events e
-			WHERE e.agent = a.agent AND e.event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
+			WHERE e.agent = n.raw_agent AND e.event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
 			  AND e.at <= as_of
-			ORDER BY e.at DESC, (e.event IN ('PAUSE', 'PAUSEALL')) DESC LIMIT 1) pz ON true
+			-- at one instant a pause (PAUSE, PAUSEALL) before an unpause
+			ORDER BY e.at DESC, e.event LIMIT 1) pz ON true
 	), per_agent AS (
-		-- names mapped to one agent: logged in through any, the latest pause event wins
-		SELECT r.agent,
-			   coalesce(bool_or(cardinality(r.member_of) > 0 OR r.agent_login), false) AS logged_in,
-			   greatest(max(r.member_at), max(r.login_at)) AS presence_at,
-			   array_agg(r.raw_agent) AS raw_agents,
-			   ARRAY(SELECT DISTINCT u FROM raw r2, unnest(r2.member_of) u WHERE r2.agent = r.agent ORDER BY u) AS member_of,
+		SELECT r.agent, array_agg(r.raw_agent) AS raw_agents, bool_or(r.logged_in) AS agent_login,
+			   max(r.login_at) AS login_at,
 			   (array_agg(r.paused ORDER BY r.pause_at DESC NULLS LAST))[1] AS paused,
 			   max(r.pause_at) AS pause_at,
 			   (array_agg(r.reason ORDER BY r.pause_at DESC NULLS LAST))[1] AS reason
-		FROM raw r GROUP BY r.agent
-	), calls AS (
-		SELECT * FROM ccr._wallboard_calls(as_of) WHERE agent IS NOT NULL AND state IN ('talking', 'ringing')
-	), today AS (
-		SELECT ccr._local_day_start(as_of) AS t0
+		FROM per_name r GROUP BY r.agent
 	)
-	SELECT p.agent,
-		   CASE WHEN k.state = 'talking' THEN 'on_call' WHEN k.state = 'ringing' THEN 'ringing'
-				WHEN NOT p.logged_in THEN 'logged_off' WHEN p.paused THEN 'paused' ELSE 'ready' END,
-		   CASE WHEN k.state = 'talking' THEN k.answered_at
-				WHEN k.state = 'ringing' THEN (SELECT min(g.ring_from) FROM ccr.asterisk_rings g
-											   WHERE g.callid = k.callid AND g.queue = k.queue
-												 AND g.ring_from <= as_of AND g.ring_until > as_of)
-				WHEN NOT p.logged_in THEN p.presence_at
-				WHEN p.paused THEN p.pause_at
-				-- ready since the latest of: login, unpause, the end of a call or a ring
-				ELSE greatest(p.presence_at, p.pause_at,
-							  (SELECT max(c.ended_at) FROM ccr.contacts c WHERE c.agent = p.agent AND c.ended_at <= as_of),
-							  (SELECT max(g.ring_until) FROM ccr.asterisk_rings g
-							   WHERE g.agent = ANY (p.raw_agents) AND g.ring_until <= as_of
-								 AND g.ring_until >= coalesce(greatest(p.presence_at, p.pause_at), '-infinity')))
-		   END,
-		   CASE WHEN p.paused AND p.logged_in THEN p.reason END,
-		   k.queue, k.callid,
-		   coalesce(d.calls, 0) + coalesce(o.calls, 0),
-		   coalesce(d.talk_s, 0) + coalesce(o.talk_s, 0),
-		   coalesce(p.member_of, '{}')
-	FROM per_agent p
-	CROSS JOIN today
-	-- the agent's current call: grouped once, not a scan of every call per agent
-	LEFT JOIN (SELECT DISTINCT ON (k.agent) * FROM calls k
-			   ORDER BY k.agent, k.state = 'talking' DESC, k.answered_at, k.entered_at) k ON k.agent = p.agent
-	-- answered today: ended by "at" (talk as logged), or still talking at "at"
-	LEFT JOIN LATERAL (
-		SELECT count(*) AS calls,
-			   sum(CASE WHEN c.ended_at <= as_of THEN c.talk_s
-						ELSE extract(epoch FROM as_of - c.answered_at)::double precision END) AS talk_s
-		FROM ccr.contacts c
-		WHERE c.agent = p.agent AND c.ended_at >= today.t0
-		  AND c.answered_at >= today.t0 AND c.answered_at <= as_of) d ON true
-	-- answered today and not ended in the log yet
-	LEFT JOIN (
-		SELECT k2.agent, count(*) AS calls, sum(extract(epoch FROM as_of - k2.answered_at)::double precision) AS talk_s
-		FROM calls k2, today t
-		WHERE k2.state = 'talking' AND k2.answered_at >= t.t0
-		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c WHERE c.source = 'asterisk' AND c.source_id = k2.callid
-						  AND c.queue = k2.queue AND c.answered_at = k2.answered_at)
-		GROUP BY k2.agent) o ON o.agent = p.agent
+	SELECT p.agent, p.raw_agents,
+		   coalesce(cardinality(m.member_of) > 0, false) OR coalesce(p.agent_login, false),
+		   greatest(m.member_at, p.login_at),
+		   p.paused, p.pause_at, p.reason,
+		   coalesce(m.member_of, '{}')
+	FROM per_agent p LEFT JOIN members m ON m.agent = p.agent
 $fn$;
-COMMENT ON FUNCTION ccr._wallboard_agents(timestamptz) IS 'internal: ccr.wallboard_agents_at() with the queues each agent is a member of';
+COMMENT ON FUNCTION ccr._wallboard_presence(timestamptz) IS 'internal: every agent''s presence at the instant (logged in, since when, paused and why, member queues), for the wallboard';
+
+-- An agent's wallboard state: a call first, then presence (internal).
+CREATE OR REPLACE FUNCTION ccr._wallboard_agent_state(call_state text, logged_in boolean, paused boolean)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $fn$
+	SELECT CASE WHEN call_state = 'talking' THEN 'on_call' WHEN call_state = 'ringing' THEN 'ringing'
+				WHEN NOT logged_in THEN 'logged_off' WHEN paused THEN 'paused' ELSE 'ready' END
+$fn$;
+COMMENT ON FUNCTION ccr._wallboard_agent_state(text, boolean, boolean) IS 'internal: on_call, ringing, logged_off, paused or ready, in that precedence, from the state of the agent''s call (talking, ringing or NULL) and presence';
 
 CREATE OR REPLACE FUNCTION ccr.wallboard_agents_at(at timestamptz)
 	RETURNS TABLE (agent text, state text, state_since timestamptz, pause_reason text, queue text,
 				   callid text, calls_today bigint, talk_today_s double precision)
 	LANGUAGE sql STABLE
 	AS $fn$
-	SELECT a.agent, a.state, a.state_since, a.pause_reason, a.queue, a.callid, a.calls_today, a.talk_today_s
-	FROM ccr._wallboard_agents(at) a
+	WITH calls AS (
+		SELECT * FROM ccr._wallboard_calls(at) k WHERE k.agent IS NOT NULL AND k.state IN ('talking', 'ringing')
+	), today AS (
+		SELECT ccr._local_day_start(at) AS t0
+	), ended_today AS (
+		-- the contacts agents answered today (ended by "at": talk as logged;
+		-- still talking at "at": time so far) and their last end before "at":
+		-- one index range of today's contacts, grouped, not a probe per agent
+		SELECT c.agent,
+			   count(*) FILTER (WHERE c.answered_at >= t.t0 AND c.answered_at <= at) AS calls,
+			   sum(CASE WHEN c.ended_at <= at THEN c.talk_s
+						ELSE extract(epoch FROM at - c.answered_at)::double precision END)
+				   FILTER (WHERE c.answered_at >= t.t0 AND c.answered_at <= at) AS talk_s,
+			   max(c.ended_at) FILTER (WHERE c.ended_at <= at) AS last_end
+		FROM ccr.contacts c, today t
+		WHERE c.ended_at >= t.t0 AND c.agent IS NOT NULL
+		GROUP BY c.agent
+	), rung_today AS (
+		-- each agent's last ring today up to "at", under any of its names
+		SELECT coalesce(al.agent, g.agent) AS agent, max(g.ring_until) AS last_ring
+		FROM ccr.asterisk_rings g
+		LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = g.agent
+		CROSS JOIN today t
+		WHERE g.ring_until >= t.t0 AND g.ring_until <= at
+		GROUP BY 1
+	), open_today AS (
+		-- answered today and not ended in the log yet (not a contact)
+		SELECT k.agent, count(*) AS calls, sum(extract(epoch FROM at - k.answered_at)::double precision) AS talk_s
+		FROM calls k, today t
+		WHERE k.state = 'talking' AND NOT k.is_contact AND k.answered_at >= t.t0
+		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c WHERE c.source = 'asterisk' AND c.source_id = k.callid
+						  AND c.queue = k.queue AND c.answered_at = k.answered_at)
+		GROUP BY k.agent
+	)
+	SELECT p.agent,
+		   ccr._wallboard_agent_state(k.state, p.logged_in, p.paused),
+		   CASE WHEN k.state = 'talking' THEN k.answered_at
+				WHEN k.state = 'ringing' THEN (SELECT min(g.ring_from) FROM ccr.asterisk_rings g
+											   WHERE g.callid = k.callid AND g.queue = k.queue
+												 AND g.ring_from <= at AND g.ring_until > at)
+				WHEN NOT p.logged_in THEN p.presence_at
+				WHEN p.paused THEN p.pause_at
+				-- ready since the latest of: login, unpause, the end of a call or
+				-- a ring (before today: one index probe, only when none today)
+				ELSE greatest(p.presence_at, p.pause_at,
+							  coalesce(e.last_end,
+									   (SELECT max(c.ended_at) FROM ccr.contacts c WHERE c.agent = p.agent AND c.ended_at <= at)),
+							  coalesce(r.last_ring,
+									   (SELECT max(g.ring_until) FROM unnest(p.raw_agents) n(name)
+										CROSS JOIN LATERAL (
+											SELECT g.ring_until FROM ccr.asterisk_rings g
+											WHERE g.agent = n.name AND g.ring_until <= at
+											ORDER BY g.ring_until DESC LIMIT 1) g)))
+		   END,
+		   CASE WHEN p.paused AND p.logged_in THEN p.pause_reason END,
+		   k.queue, k.callid,
+		   coalesce(e.calls, 0) + coalesce(o.calls, 0),
+		   coalesce(e.talk_s, 0) + coalesce(o.talk_s, 0)
+	FROM ccr._wallboard_presence(at) p
+	-- the agent's current call: grouped once, not a scan of every call per agent
+	LEFT JOIN (SELECT DISTINCT ON (k.agent) * FROM calls k
+			   ORDER BY k.agent, k.state = 'talking' DESC, k.answered_at, k.entered_at) k ON k.agent = p.agent
+	LEFT JOIN ended_today e ON e.agent = p.agent
+	LEFT JOIN rung_today r ON r.agent = p.agent
+	LEFT JOIN open_today o ON o.agent = p.agent
 $fn$;
 COMMENT ON FUNCTION ccr.wallboard_agents_at(timestamptz) IS 'one row per agent known from presence or calls, at the instant: state on_call, ringing, paused, ready or logged_off (in that precedence), since when, the pause reason, queue and callid of the current call, calls answered today (local day of ccr.timezone()) and their talk seconds up to the instant';
 
@@ -210,7 +249,14 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 	WITH calls AS (
 		SELECT * FROM ccr._wallboard_calls(at)
 	), agents AS (
-		SELECT a.state, m.queue FROM ccr._wallboard_agents(at) a, unnest(a.member_of) m(queue)
+		-- each agent's state (its call first, as in wallboard_agents_at) in
+		-- each queue it is a member of
+		SELECT ccr._wallboard_agent_state(k.state, p.logged_in, p.paused) AS state, m.queue
+		FROM ccr._wallboard_presence(at) p
+		LEFT JOIN (SELECT k.agent, CASE WHEN bool_or(k.state = 'talking') THEN 'talking' ELSE 'ringing' END AS state
+				   FROM calls k WHERE k.agent IS NOT NULL AND k.state IN ('talking', 'ringing')
+				   GROUP BY k.agent) k ON k.agent = p.agent
+		CROSS JOIN unnest(p.member_of) m(queue)
 	), day AS (
 		-- today's contacts up to "at": those still going on at "at" are
 		-- offered, answered once answered_at <= at, unanswered once ended
@@ -218,12 +264,12 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 			   c.answered_at <= at AS answered,
 			   c.outcome <> 'answered' AND c.ended_at <= at AS abandoned
 		FROM ccr.contacts c
-		WHERE c.source = 'asterisk' AND c.offered_at >= ccr._local_day_start(at) AND c.offered_at <= at
+		WHERE c.source = 'asterisk' AND c.offered_at >= (SELECT ccr._local_day_start(at)) AND c.offered_at <= at
 		UNION ALL
 		-- and the calls whose end is not in the log yet
 		SELECT k.queue, k.wait_s, k.answered_at IS NOT NULL, false
 		FROM calls k
-		WHERE k.entered_at >= ccr._local_day_start(at)
+		WHERE NOT k.is_contact AND k.entered_at >= (SELECT ccr._local_day_start(at))
 		  AND NOT EXISTS (SELECT 1 FROM ccr.contacts c WHERE c.source = 'asterisk' AND c.source_id = k.callid
 						  AND c.queue = k.queue AND c.ended_at > at AND c.offered_at <= at)
 	), calls_q AS (
@@ -239,11 +285,12 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 			   count(*) FILTER (WHERE a.state = 'paused') AS paused
 		FROM agents a GROUP BY a.queue
 	), day_q AS (
+		-- the threshold read once (a function call per row cost more than the rest)
 		SELECT y.queue, count(*) AS offered, count(*) FILTER (WHERE y.answered) AS answered,
 			   count(*) FILTER (WHERE y.abandoned) AS abandoned,
-			   count(*) FILTER (WHERE y.answered AND y.wait_s <= t.threshold_s) AS answered_in_sl,
+			   count(*) FILTER (WHERE y.answered AND y.wait_s <= (SELECT ccr.kpi_threshold_s())) AS answered_in_sl,
 			   avg(y.wait_s) FILTER (WHERE y.answered) AS asa
-		FROM day y, (SELECT ccr.kpi_threshold_s() AS threshold_s) t GROUP BY y.queue
+		FROM day y GROUP BY y.queue
 	), q AS (
 		SELECT queue FROM calls_q UNION SELECT queue FROM agents_q UNION SELECT queue FROM day_q
 	)

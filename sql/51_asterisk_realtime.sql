@@ -1,8 +1,12 @@
 -- Asterisk realtime queue_log tables: the same calls as file lines and as
 -- realtime rows (data1..data5 or one data column; time as timestamp read in
 -- the session TimeZone, timestamptz, text, epoch) give the same contacts.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+\i :abs_srcdir/test/regress/asterisk_lines.sql
 SET TimeZone = 'America/New_York';
--- the good calls of test 50, plus one across the DST change of 2026-03-08
+-- the good calls of test 50 (regress.ql50), plus one across the DST change of 2026-03-08
 -- (01:59:50 EST and 03:00:10 EDT are 20 s apart)
 CREATE TABLE regress.ql51 (n serial, line text);
 INSERT INTO regress.ql51 (line)

@@ -1,9 +1,15 @@
 -- Occupancy in ccr.kpi_agent_daily (and its live twin) after ccr.refresh_kpis().
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
 SET TimeZone = 'UTC';
 SELECT ccr.set_timezone('UTC');
--- test 52's contacts and presence, still loaded: Alice 900 s handled / 28800 s
--- available, Bob 1395 / 27900, Carol 0 on day 1 and 720 / 7200 on day 2, Dave
--- has calls but no presence
+-- test 52's day (regress.ql52, regress.ql52_expected): Alice 900 s handled /
+-- 28800 s available, Bob 1395 / 27900, Carol 0 on day 1 and 720 / 7200 on
+-- day 2, Dave has calls but no presence
+\i :abs_srcdir/test/regress/asterisk_presence_day.sql
+INSERT INTO ccr.asterisk_agent_alias VALUES ('SIP/300', 'Carol');
+SELECT lines_read, contacts_added FROM ccr.import_queue_log('regress.ql52');
 SELECT count(*) AS contacts FROM ccr.contacts WHERE source = 'asterisk';
 SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
 SELECT k.day, k.agent, k.answered, k.handled,
@@ -26,7 +32,3 @@ SELECT regress.close(occupancy, 900 / 32400.0) AS live_now FROM ccr.kpi_agent_da
 SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
 SELECT regress.close(occupancy, 900 / 32400.0) AS after_refresh FROM ccr.kpi_agent_daily WHERE agent = 'Alice';
 
-DELETE FROM ccr.contacts WHERE source = 'asterisk';
-TRUNCATE ccr.queue_log_pending, ccr.queue_log_rejects, ccr.agent_presence_events, ccr.asterisk_agent_alias;
-SELECT count(*) > 0 AS refreshed FROM ccr.refresh_kpis();
-DELETE FROM ccr.settings WHERE name = 'timezone';

@@ -1,4 +1,7 @@
 -- Customer numbers from the Asterisk CDR (hand-worked).
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
 SET TimeZone = 'UTC';
 CREATE TABLE regress.ql53 (line text);
 INSERT INTO regress.ql53 VALUES
@@ -42,6 +45,3 @@ SELECT source_id, customer, outcome FROM ccr.contacts WHERE source = 'asterisk' 
 
 SELECT regress.err($$SELECT * FROM ccr.import_cdr(NULL)$$);
 SELECT regress.err($$SELECT * FROM ccr.import_cdr('regress.ql53')$$);
-
-DELETE FROM ccr.contacts WHERE source = 'asterisk';
-TRUNCATE ccr.queue_log_pending, ccr.queue_log_rejects, ccr.agent_presence_events, ccr.asterisk_cdr_customers;

@@ -6,6 +6,14 @@
 -- ccr.contacts, presence events, rings.  Every read goes through an index
 -- (the calls going on at the instant, one probe per agent and event kind,
 -- one local day of contacts), so it does not grow with the log.
+--
+-- The three wallboard_*_at functions run with their owner's rights (SECURITY
+-- DEFINER, search_path pinned, not executable by PUBLIC): a reader needs
+-- SELECT on the views and EXECUTE on these functions, not the tables behind
+-- them (docs/wallboard.md, "Privileges").  They are plpgsql so that each
+-- read is planned with "at" known (a SECURITY DEFINER SQL function is planned
+-- with its parameters unknown); the internal functions they call are plain
+-- SQL, inlined into that one query.
 -- ---------------------------------------------------------------------------
 
 -- Start of the local day of at in ccr.timezone().
@@ -85,12 +93,19 @@ COMMENT ON FUNCTION ccr._wallboard_calls(timestamptz) IS 'internal: ccr.wallboar
 CREATE OR REPLACE FUNCTION ccr.wallboard_calls_at(at timestamptz)
 	RETURNS TABLE (callid text, queue text, customer text, state text, entered_at timestamptz,
 				   wait_s double precision, "position" bigint, agent text)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan	-- planned knowing "at", as a query of the view would be
 	AS $fn$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	SELECT k.callid, k.queue, k.customer, k.state, k.entered_at, k.wait_s, k."position", k.agent
-	FROM ccr._wallboard_calls(at) k
+	FROM ccr._wallboard_calls(at) k;
+END
 $fn$;
 COMMENT ON FUNCTION ccr.wallboard_calls_at(timestamptz) IS 'one row per Asterisk call in a queue at the instant: state waiting, ringing (known once the ring ended: queue_log logs a ring at its end) or talking; wait_s so far, or at the answer; position 1 = next among those waiting (by ENTERQUEUE time); agent talking or ringing';
+REVOKE EXECUTE ON FUNCTION ccr.wallboard_calls_at(timestamptz) FROM PUBLIC;
 
 CREATE OR REPLACE VIEW ccr.wallboard_calls AS SELECT * FROM ccr.wallboard_calls_at(now());
 COMMENT ON VIEW ccr.wallboard_calls IS 'ccr.wallboard_calls_at(now()): the calls in the queues now';
@@ -165,8 +180,13 @@ COMMENT ON FUNCTION ccr._wallboard_agent_state(text, boolean, boolean) IS 'inter
 CREATE OR REPLACE FUNCTION ccr.wallboard_agents_at(at timestamptz)
 	RETURNS TABLE (agent text, state text, state_since timestamptz, pause_reason text, queue text,
 				   callid text, calls_today bigint, talk_today_s double precision)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan	-- planned knowing "at", as a query of the view would be
 	AS $fn$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	WITH calls AS (
 		SELECT * FROM ccr._wallboard_calls(at) k WHERE k.agent IS NOT NULL AND k.state IN ('talking', 'ringing')
 	), today AS (
@@ -231,9 +251,11 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_agents_at(at timestamptz)
 			   ORDER BY k.agent, k.state = 'talking' DESC, k.answered_at, k.entered_at) k ON k.agent = p.agent
 	LEFT JOIN ended_today e ON e.agent = p.agent
 	LEFT JOIN rung_today r ON r.agent = p.agent
-	LEFT JOIN open_today o ON o.agent = p.agent
+	LEFT JOIN open_today o ON o.agent = p.agent;
+END
 $fn$;
 COMMENT ON FUNCTION ccr.wallboard_agents_at(timestamptz) IS 'one row per agent known from presence or calls, at the instant: state on_call, ringing, paused, ready or logged_off (in that precedence), since when, the pause reason, queue and callid of the current call, calls answered today (local day of ccr.timezone()) and their talk seconds up to the instant';
+REVOKE EXECUTE ON FUNCTION ccr.wallboard_agents_at(timestamptz) FROM PUBLIC;
 
 CREATE OR REPLACE VIEW ccr.wallboard_agents AS SELECT * FROM ccr.wallboard_agents_at(now());
 COMMENT ON VIEW ccr.wallboard_agents IS 'ccr.wallboard_agents_at(now()): the agents now';
@@ -244,8 +266,13 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 				   offered_today bigint, answered_today bigint, abandoned_today bigint,
 				   service_level_today double precision, abandon_rate_today double precision,
 				   asa_today_s double precision)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan	-- planned knowing "at", as a query of the view would be
 	AS $fn$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 	WITH calls AS (
 		SELECT * FROM ccr._wallboard_calls(at)
 	), agents AS (
@@ -305,9 +332,11 @@ CREATE OR REPLACE FUNCTION ccr.wallboard_queues_at(at timestamptz)
 	FROM q
 	LEFT JOIN calls_q k ON k.queue = q.queue
 	LEFT JOIN agents_q a ON a.queue = q.queue
-	LEFT JOIN day_q d ON d.queue = q.queue
+	LEFT JOIN day_q d ON d.queue = q.queue;
+END
 $fn$;
 COMMENT ON FUNCTION ccr.wallboard_queues_at(timestamptz) IS 'one row per queue at the instant: calls waiting (ringing included) and the longest wait, member agents logged in / ready / on a call / paused, and today''s (local day of ccr.timezone(), up to the instant) offered (waiting calls included), answered, abandoned (every unanswered outcome), service level (answered within ccr.kpi_threshold_s() / answered + abandoned), abandon rate and ASA';
+REVOKE EXECUTE ON FUNCTION ccr.wallboard_queues_at(timestamptz) FROM PUBLIC;
 
 CREATE OR REPLACE VIEW ccr.wallboard_queues AS SELECT * FROM ccr.wallboard_queues_at(now());
 COMMENT ON VIEW ccr.wallboard_queues IS 'ccr.wallboard_queues_at(now()): the queues now';

@@ -32,7 +32,9 @@ COMMENT ON VIEW ccr.wait_distribution_daily IS 'answered and unanswered (every u
 CREATE OR REPLACE FUNCTION ccr.callbacks_due(at timestamptz DEFAULT now(), lookback interval DEFAULT '24 hours')
 	RETURNS TABLE (customer text, queue text, attempts bigint, first_attempt_at timestamptz,
 				   last_attempt_at timestamptz, longest_wait_s double precision)
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE SECURITY DEFINER	-- the owner's rights, as the wallboard (docs/wallboard.md)
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan
 	AS $fn$
 #variable_conflict use_column
 BEGIN
@@ -69,6 +71,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION ccr.callbacks_due(timestamptz, interval) IS 'numbers to call back: every customer with an unanswered contact offered in [at - lookback, at) whose last one is followed, before at, by neither an answered contact of that customer (any queue) nor a CDR call to that number (ccr.import_cdr); contacts without a customer (anonymous) are never listed; queue of the last unanswered contact, attempts in the window';
+REVOKE EXECUTE ON FUNCTION ccr.callbacks_due(timestamptz, interval) FROM PUBLIC;
 
 -- Pauses and login sessions from the presence intervals of ccr.agent_states.
 -- A pause starts with a PAUSE/PAUSEALL event and ends with UNPAUSE/UNPAUSEALL

@@ -179,6 +179,39 @@ PG_FUNCTION_INFO_V1(prefix##_subtract); \
 Datum prefix##_subtract(PG_FUNCTION_ARGS) \
 { return ccr_summary_merge(&(fam), fcinfo, true); }
 
+/*
+ * A SQL-callable function that only forwards to a shared step function
+ * (transition and inverse, float8 and interval overloads):
+ * CCR_FORWARD(ccr_ces_inv, ces_step(fcinfo, -1)).
+ */
+#define CCR_FORWARD(fn, call) \
+PG_FUNCTION_INFO_V1(fn); \
+Datum fn(PG_FUNCTION_ARGS) \
+{ return (call); }
+
+/*
+ * Accessors of a fixed-slot family: CCR_SUMMARY_ACCESSOR(fn, Type, fam,
+ * result) defines the SQL-callable fn(summary), where result is an
+ * expression over the validated summary s (a const Type *), e.g.
+ * Int64GetDatum(s->total) or a ratio from ccr_ratio_or_null.
+ */
+#define CCR_SUMMARY_ACCESSOR(fn, Type, fam, result) \
+PG_FUNCTION_INFO_V1(fn); \
+Datum fn(PG_FUNCTION_ARGS) \
+{ \
+	const Type *s = (const Type *) ccr_summary_check(&(fam), PG_GETARG_DATUM(0)); \
+	return (result); \
+}
+
+/* num / den, or NULL when den is 0 (no responses, nothing offered) */
+static inline Datum
+ccr_ratio_or_null(FunctionCallInfo fcinfo, double num, double den)
+{
+	if (!(den > 0))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(num / den);
+}
+
 /* units.c: converting user durations (hot checks inline, errors out of line) */
 #define CCR_USEC_PER_SEC 1000000.0
 extern double ccr_interval_seconds(const Interval *iv);

@@ -81,42 +81,20 @@ aht_step(FunctionCallInfo fcinfo, bool is_interval, int sign)
 	PG_RETURN_POINTER(s);
 }
 
-#define AHT_ENTRY(name, is_interval, sign) \
-PG_FUNCTION_INFO_V1(name); \
-Datum name(PG_FUNCTION_ARGS) \
-{ return aht_step(fcinfo, is_interval, sign); }
-
-AHT_ENTRY(ccr_aht_trans, false, 1)
-AHT_ENTRY(ccr_aht_inv, false, -1)
-AHT_ENTRY(ccr_aht_trans_iv, true, 1)
-AHT_ENTRY(ccr_aht_inv_iv, true, -1)
+CCR_FORWARD(ccr_aht_trans, aht_step(fcinfo, false, 1))
+CCR_FORWARD(ccr_aht_inv, aht_step(fcinfo, false, -1))
+CCR_FORWARD(ccr_aht_trans_iv, aht_step(fcinfo, true, 1))
+CCR_FORWARD(ccr_aht_inv_iv, aht_step(fcinfo, true, -1))
 
 static Datum
-aht_mean(FunctionCallInfo fcinfo, int64 sum_us)
+aht_mean(FunctionCallInfo fcinfo, const AhtSummary *s, int64 sum_us)
 {
-	AhtSummary *s = (AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0));
-
-	if (s->handled == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) sum_us / CCR_USEC_PER_SEC / (double) s->handled);
+	return ccr_ratio_or_null(fcinfo, (double) sum_us / CCR_USEC_PER_SEC, (double) s->handled);
 }
 
-#define AHT_ACCESSOR(name, expr) \
-PG_FUNCTION_INFO_V1(name); \
-Datum name(PG_FUNCTION_ARGS) \
-{ \
-	AhtSummary *s = (AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0)); \
-	return aht_mean(fcinfo, expr); \
-}
-
-AHT_ACCESSOR(ccr_aht_aht, s->talk_us + s->hold_us + s->acw_us)
-AHT_ACCESSOR(ccr_aht_avg_talk, s->talk_us)
-AHT_ACCESSOR(ccr_aht_avg_hold, s->hold_us)
-AHT_ACCESSOR(ccr_aht_avg_acw, s->acw_us)
-
-PG_FUNCTION_INFO_V1(ccr_aht_handled);
-Datum
-ccr_aht_handled(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((AhtSummary *) ccr_summary_check(&aht_family, PG_GETARG_DATUM(0)))->handled);
-}
+CCR_SUMMARY_ACCESSOR(ccr_aht_aht, AhtSummary, aht_family,
+					 aht_mean(fcinfo, s, s->talk_us + s->hold_us + s->acw_us))
+CCR_SUMMARY_ACCESSOR(ccr_aht_avg_talk, AhtSummary, aht_family, aht_mean(fcinfo, s, s->talk_us))
+CCR_SUMMARY_ACCESSOR(ccr_aht_avg_hold, AhtSummary, aht_family, aht_mean(fcinfo, s, s->hold_us))
+CCR_SUMMARY_ACCESSOR(ccr_aht_avg_acw, AhtSummary, aht_family, aht_mean(fcinfo, s, s->acw_us))
+CCR_SUMMARY_ACCESSOR(ccr_aht_handled, AhtSummary, aht_family, Int64GetDatum(s->handled))

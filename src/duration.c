@@ -425,19 +425,8 @@ dur_step(FunctionCallInfo fcinfo, bool is_interval)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(ccr_duration_trans);
-Datum
-ccr_duration_trans(PG_FUNCTION_ARGS)
-{
-	return dur_step(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(ccr_duration_trans_iv);
-Datum
-ccr_duration_trans_iv(PG_FUNCTION_ARGS)
-{
-	return dur_step(fcinfo, true);
-}
+CCR_FORWARD(ccr_duration_trans, dur_step(fcinfo, false))
+CCR_FORWARD(ccr_duration_trans_iv, dur_step(fcinfo, true))
 
 /*
  * combine(a, b): inside an aggregate a is our state (dense, in the aggregate

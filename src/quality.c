@@ -82,37 +82,12 @@ ces_step(FunctionCallInfo fcinfo, int sign)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(ccr_ces_trans);
-Datum
-ccr_ces_trans(PG_FUNCTION_ARGS)
-{
-	return ces_step(fcinfo, 1);
-}
+CCR_FORWARD(ccr_ces_trans, ces_step(fcinfo, 1))
+CCR_FORWARD(ccr_ces_inv, ces_step(fcinfo, -1))
 
-PG_FUNCTION_INFO_V1(ccr_ces_inv);
-Datum
-ccr_ces_inv(PG_FUNCTION_ARGS)
-{
-	return ces_step(fcinfo, -1);
-}
-
-PG_FUNCTION_INFO_V1(ccr_ces_ces);
-Datum
-ccr_ces_ces(PG_FUNCTION_ARGS)
-{
-	CesSummary *s = (CesSummary *) ccr_summary_check(&ces_family, PG_GETARG_DATUM(0));
-
-	if (s->responses == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->score_sum / (double) s->responses);
-}
-
-PG_FUNCTION_INFO_V1(ccr_ces_responses);
-Datum
-ccr_ces_responses(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((CesSummary *) ccr_summary_check(&ces_family, PG_GETARG_DATUM(0)))->responses);
-}
+CCR_SUMMARY_ACCESSOR(ccr_ces_ces, CesSummary, ces_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->score_sum, (double) s->responses))
+CCR_SUMMARY_ACCESSOR(ccr_ces_responses, CesSummary, ces_family, Int64GetDatum(s->responses))
 
 /* ---------- QA evaluations ---------- */
 
@@ -219,45 +194,15 @@ qa_step(FunctionCallInfo fcinfo, int sign)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(ccr_qa_trans);
-Datum
-ccr_qa_trans(PG_FUNCTION_ARGS)
-{
-	return qa_step(fcinfo, 1);
-}
+CCR_FORWARD(ccr_qa_trans, qa_step(fcinfo, 1))
+CCR_FORWARD(ccr_qa_inv, qa_step(fcinfo, -1))
 
-PG_FUNCTION_INFO_V1(ccr_qa_inv);
-Datum
-ccr_qa_inv(PG_FUNCTION_ARGS)
-{
-	return qa_step(fcinfo, -1);
-}
-
-PG_FUNCTION_INFO_V1(ccr_qa_qa_score);
-Datum
-ccr_qa_qa_score(PG_FUNCTION_ARGS)
-{
-	QaSummary  *s = (QaSummary *) ccr_summary_check(&qa_family, PG_GETARG_DATUM(0));
-
-	if (s->evaluations == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->earned_micro / (double) s->possible_micro);
-}
-
-PG_FUNCTION_INFO_V1(ccr_qa_evaluations);
-Datum
-ccr_qa_evaluations(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((QaSummary *) ccr_summary_check(&qa_family, PG_GETARG_DATUM(0)))->evaluations);
-}
-
-PG_FUNCTION_INFO_V1(ccr_qa_auto_fail_rate);
-Datum
-ccr_qa_auto_fail_rate(PG_FUNCTION_ARGS)
-{
-	QaSummary  *s = (QaSummary *) ccr_summary_check(&qa_family, PG_GETARG_DATUM(0));
-
-	if (s->evaluations == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->auto_failed / (double) s->evaluations);
-}
+/*
+ * NULL with no evaluations: qa_check makes possible_micro 0 exactly when
+ * evaluations is 0 (and >= evaluations otherwise).
+ */
+CCR_SUMMARY_ACCESSOR(ccr_qa_qa_score, QaSummary, qa_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->earned_micro, (double) s->possible_micro))
+CCR_SUMMARY_ACCESSOR(ccr_qa_evaluations, QaSummary, qa_family, Int64GetDatum(s->evaluations))
+CCR_SUMMARY_ACCESSOR(ccr_qa_auto_fail_rate, QaSummary, qa_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->auto_failed, (double) s->evaluations))

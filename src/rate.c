@@ -96,27 +96,7 @@ ccr_rate_inv_count(PG_FUNCTION_ARGS)
 
 /* ---------- accessors ---------- */
 
-PG_FUNCTION_INFO_V1(ccr_rate_rate);
-Datum
-ccr_rate_rate(PG_FUNCTION_ARGS)
-{
-	RateSummary *s = (RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0));
-
-	if (s->total == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->hits / (double) s->total);
-}
-
-PG_FUNCTION_INFO_V1(ccr_rate_hits);
-Datum
-ccr_rate_hits(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0)))->hits);
-}
-
-PG_FUNCTION_INFO_V1(ccr_rate_total);
-Datum
-ccr_rate_total(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((RateSummary *) ccr_summary_check(&rate_family, PG_GETARG_DATUM(0)))->total);
-}
+CCR_SUMMARY_ACCESSOR(ccr_rate_rate, RateSummary, rate_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->hits, (double) s->total))
+CCR_SUMMARY_ACCESSOR(ccr_rate_hits, RateSummary, rate_family, Int64GetDatum(s->hits))
+CCR_SUMMARY_ACCESSOR(ccr_rate_total, RateSummary, rate_family, Int64GetDatum(s->total))

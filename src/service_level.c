@@ -217,34 +217,21 @@ sl_step(FunctionCallInfo fcinfo, bool is_interval, bool abandon_layout, int sign
 	PG_RETURN_POINTER(s);
 }
 
-#define SL_ENTRY(name, is_interval, abandon_layout, sign) \
-PG_FUNCTION_INFO_V1(name); \
-Datum name(PG_FUNCTION_ARGS) \
-{ return sl_step(fcinfo, is_interval, abandon_layout, sign); }
-
-SL_ENTRY(ccr_sl_trans, false, false, 1)
-SL_ENTRY(ccr_sl_inv, false, false, -1)
-SL_ENTRY(ccr_sl_trans_iv, true, false, 1)
-SL_ENTRY(ccr_sl_inv_iv, true, false, -1)
-SL_ENTRY(ccr_sl_abandon_trans, false, true, 1)
-SL_ENTRY(ccr_sl_abandon_inv, false, true, -1)
-SL_ENTRY(ccr_sl_abandon_trans_iv, true, true, 1)
-SL_ENTRY(ccr_sl_abandon_inv_iv, true, true, -1)
+CCR_FORWARD(ccr_sl_trans, sl_step(fcinfo, false, false, 1))
+CCR_FORWARD(ccr_sl_inv, sl_step(fcinfo, false, false, -1))
+CCR_FORWARD(ccr_sl_trans_iv, sl_step(fcinfo, true, false, 1))
+CCR_FORWARD(ccr_sl_inv_iv, sl_step(fcinfo, true, false, -1))
+CCR_FORWARD(ccr_sl_abandon_trans, sl_step(fcinfo, false, true, 1))
+CCR_FORWARD(ccr_sl_abandon_inv, sl_step(fcinfo, false, true, -1))
+CCR_FORWARD(ccr_sl_abandon_trans_iv, sl_step(fcinfo, true, true, 1))
+CCR_FORWARD(ccr_sl_abandon_inv_iv, sl_step(fcinfo, true, true, -1))
 
 /* ---------- accessors ---------- */
 
-static inline SlSummary *
-sl_arg(FunctionCallInfo fcinfo)
-{
-	return (SlSummary *) ccr_summary_check(&sl_family, PG_GETARG_DATUM(0));
-}
-
-static Datum
+static inline Datum
 sl_ratio(FunctionCallInfo fcinfo, int64 num, int64 den)
 {
-	if (den <= 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) num / (double) den);
+	return ccr_ratio_or_null(fcinfo, (double) num, (double) den);
 }
 
 static Datum
@@ -267,69 +254,18 @@ sl_service_level(FunctionCallInfo fcinfo, const SlSummary *s, SlPolicy policy)
 }
 
 /* service_level(s): with the policy the summary was built for */
-PG_FUNCTION_INFO_V1(ccr_sl_service_level);
-Datum
-ccr_sl_service_level(PG_FUNCTION_ARGS)
-{
-	SlSummary  *s = sl_arg(fcinfo);
-
-	return sl_service_level(fcinfo, s, (SlPolicy) s->policy);
-}
-
+CCR_SUMMARY_ACCESSOR(ccr_sl_service_level, SlSummary, sl_family,
+					 sl_service_level(fcinfo, s, (SlPolicy) s->policy))
 /* service_level(s, policy) */
-PG_FUNCTION_INFO_V1(ccr_sl_service_level_policy);
-Datum
-ccr_sl_service_level_policy(PG_FUNCTION_ARGS)
-{
-	return sl_service_level(fcinfo, sl_arg(fcinfo), sl_policy_from_text(PG_GETARG_TEXT_PP(1)));
-}
+CCR_SUMMARY_ACCESSOR(ccr_sl_service_level_policy, SlSummary, sl_family,
+					 sl_service_level(fcinfo, s, sl_policy_from_text(PG_GETARG_TEXT_PP(1))))
 
-PG_FUNCTION_INFO_V1(ccr_sl_abandon_rate);
-Datum
-ccr_sl_abandon_rate(PG_FUNCTION_ARGS)
-{
-	SlSummary  *s = sl_arg(fcinfo);
-
-	return sl_ratio(fcinfo, s->abandoned, s->answered + s->abandoned);
-}
-
-PG_FUNCTION_INFO_V1(ccr_sl_asa);
-Datum
-ccr_sl_asa(PG_FUNCTION_ARGS)
-{
-	SlSummary  *s = sl_arg(fcinfo);
-
-	if (s->answered == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->answered_wait_us / CCR_USEC_PER_SEC / (double) s->answered);
-}
-
-PG_FUNCTION_INFO_V1(ccr_sl_offered);
-Datum
-ccr_sl_offered(PG_FUNCTION_ARGS)
-{
-	SlSummary  *s = sl_arg(fcinfo);
-
-	PG_RETURN_INT64(s->answered + s->abandoned);
-}
-
-PG_FUNCTION_INFO_V1(ccr_sl_answered);
-Datum
-ccr_sl_answered(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(sl_arg(fcinfo)->answered);
-}
-
-PG_FUNCTION_INFO_V1(ccr_sl_abandoned);
-Datum
-ccr_sl_abandoned(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(sl_arg(fcinfo)->abandoned);
-}
-
-PG_FUNCTION_INFO_V1(ccr_sl_short_abandons);
-Datum
-ccr_sl_short_abandons(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(sl_arg(fcinfo)->short_abandons);
-}
+CCR_SUMMARY_ACCESSOR(ccr_sl_abandon_rate, SlSummary, sl_family,
+					 sl_ratio(fcinfo, s->abandoned, s->answered + s->abandoned))
+CCR_SUMMARY_ACCESSOR(ccr_sl_asa, SlSummary, sl_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->answered_wait_us / CCR_USEC_PER_SEC,
+									   (double) s->answered))
+CCR_SUMMARY_ACCESSOR(ccr_sl_offered, SlSummary, sl_family, Int64GetDatum(s->answered + s->abandoned))
+CCR_SUMMARY_ACCESSOR(ccr_sl_answered, SlSummary, sl_family, Int64GetDatum(s->answered))
+CCR_SUMMARY_ACCESSOR(ccr_sl_abandoned, SlSummary, sl_family, Int64GetDatum(s->abandoned))
+CCR_SUMMARY_ACCESSOR(ccr_sl_short_abandons, SlSummary, sl_family, Int64GetDatum(s->short_abandons))

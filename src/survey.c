@@ -98,19 +98,8 @@ csat_step(FunctionCallInfo fcinfo, int sign)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(ccr_csat_trans);
-Datum
-ccr_csat_trans(PG_FUNCTION_ARGS)
-{
-	return csat_step(fcinfo, 1);
-}
-
-PG_FUNCTION_INFO_V1(ccr_csat_inv);
-Datum
-ccr_csat_inv(PG_FUNCTION_ARGS)
-{
-	return csat_step(fcinfo, -1);
-}
+CCR_FORWARD(ccr_csat_trans, csat_step(fcinfo, 1))
+CCR_FORWARD(ccr_csat_inv, csat_step(fcinfo, -1))
 
 /* nps_trans(state, score), sign +1 add / -1 remove */
 static inline Datum
@@ -133,54 +122,15 @@ nps_step(FunctionCallInfo fcinfo, int sign)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(ccr_nps_trans);
-Datum
-ccr_nps_trans(PG_FUNCTION_ARGS)
-{
-	return nps_step(fcinfo, 1);
-}
-
-PG_FUNCTION_INFO_V1(ccr_nps_inv);
-Datum
-ccr_nps_inv(PG_FUNCTION_ARGS)
-{
-	return nps_step(fcinfo, -1);
-}
+CCR_FORWARD(ccr_nps_trans, nps_step(fcinfo, 1))
+CCR_FORWARD(ccr_nps_inv, nps_step(fcinfo, -1))
 
 /* ---------- accessors ---------- */
 
-PG_FUNCTION_INFO_V1(ccr_csat_csat);
-Datum
-ccr_csat_csat(PG_FUNCTION_ARGS)
-{
-	CsatSummary *s = (CsatSummary *) ccr_summary_check(&csat_family, PG_GETARG_DATUM(0));
-
-	if (s->responses == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) s->satisfied / (double) s->responses);
-}
-
-PG_FUNCTION_INFO_V1(ccr_csat_responses);
-Datum
-ccr_csat_responses(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((CsatSummary *) ccr_summary_check(&csat_family, PG_GETARG_DATUM(0)))->responses);
-}
-
-PG_FUNCTION_INFO_V1(ccr_nps_nps);
-Datum
-ccr_nps_nps(PG_FUNCTION_ARGS)
-{
-	NpsSummary *s = (NpsSummary *) ccr_summary_check(&nps_family, PG_GETARG_DATUM(0));
-
-	if (s->responses == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(100.0 * (double) (s->promoters - s->detractors) / (double) s->responses);
-}
-
-PG_FUNCTION_INFO_V1(ccr_nps_responses);
-Datum
-ccr_nps_responses(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_INT64(((NpsSummary *) ccr_summary_check(&nps_family, PG_GETARG_DATUM(0)))->responses);
-}
+CCR_SUMMARY_ACCESSOR(ccr_csat_csat, CsatSummary, csat_family,
+					 ccr_ratio_or_null(fcinfo, (double) s->satisfied, (double) s->responses))
+CCR_SUMMARY_ACCESSOR(ccr_csat_responses, CsatSummary, csat_family, Int64GetDatum(s->responses))
+CCR_SUMMARY_ACCESSOR(ccr_nps_nps, NpsSummary, nps_family,
+					 ccr_ratio_or_null(fcinfo, 100.0 * (double) (s->promoters - s->detractors),
+									   (double) s->responses))
+CCR_SUMMARY_ACCESSOR(ccr_nps_responses, NpsSummary, nps_family, Int64GetDatum(s->responses))

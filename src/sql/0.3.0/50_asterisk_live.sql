@@ -209,11 +209,13 @@ DECLARE
 BEGIN
 	-- one import at a time: they share the pending state
 	PERFORM pg_advisory_xact_lock(hashtext('ccr.import_queue_log'));
-	EXECUTE format($q$
+	-- a static statement: planned once per session, not at every call (the
+	-- live trigger calls this once per INSERT on the queue_log table)
 	WITH r AS MATERIALIZED (
-		SELECT * FROM ccr._queue_log_process(%L, %L)
+		SELECT * FROM ccr._queue_log_process(pending_q, source_q)
 	), del AS (
-		DELETE FROM ccr.queue_log_pending WHERE %s
+		DELETE FROM ccr.queue_log_pending p
+		WHERE callids IS NULL OR (p.callid, p.queue) IN (SELECT * FROM unnest(callids, queues))
 	), pend AS (
 		-- a visit whose ENTERQUEUE is that of a stored contact is a replay of
 		-- lines already read (a duplicate the engine did not see in this run,
@@ -325,7 +327,7 @@ BEGIN
 		   (SELECT count(*) FROM ins) AS n_added,
 		   (SELECT count(*) FROM upd) AS n_updated,
 		   (SELECT count(*) FROM r WHERE r.kind = 'reject') + (SELECT count(*) FROM orphan_rej) AS n_rejected
-	$q$, pending_q, source_q, scope) INTO res;
+	INTO res;
 	lines_read := res.n_read;
 	contacts_added := res.n_added;
 	contacts_updated := res.n_updated;

@@ -15,16 +15,26 @@ FROM generate_series(1, :rows) g;
 UPDATE bench.quality SET earned = round((possible * random())::numeric, 2)::float8;
 VACUUM ANALYZE bench.quality;
 
-\echo 'ratio = fastest time / fastest time of the first variant, measured round-robin in this run'
+-- the variants compared below give the same answer
+SELECT abs(ccr.qa_score(earned, possible, auto_fail) - sum(CASE WHEN auto_fail THEN 0 ELSE earned END) / sum(possible)) < 1e-9 AS qa_score_equals_sql,
+	   abs(ccr.ces(ces, 7) - avg(ces)) < 1e-9 AS ces_equals_sql
+FROM bench.quality;
+
+\echo 'ratio = fastest time / fastest time of the first variant, measured round-robin in this run; cpu = this backend''s CPU time'
+SELECT 'before' AS load, pg_read_file('/proc/loadavg') AS loadavg;
 SELECT * FROM bench.compare('ces', ARRAY['count(*)', 'ccr.ces', 'avg(ces) sql'], ARRAY[
 	'SELECT count(*) FROM bench.quality',
 	'SELECT ccr.ces(ces, 7) FROM bench.quality',
 	'SELECT avg(ces) FROM bench.quality'])
 UNION ALL
-SELECT * FROM bench.compare('qa_score', ARRAY['count(*)', 'ccr.qa_score', 'sum/sum sql'], ARRAY[
+SELECT * FROM bench.compare('qa_score', ARRAY['count(*)', 'ccr.qa_score', 'sum/sum sql', 'sum/sum sql, same NULL rules', 'ccr.qa_score(ccr.qa_agg)'], ARRAY[
 	'SELECT count(*) FROM bench.quality',
 	'SELECT ccr.qa_score(earned, possible, auto_fail) FROM bench.quality',
-	'SELECT sum(CASE WHEN auto_fail THEN 0 ELSE earned END) / sum(possible) FROM bench.quality'])
+	'SELECT sum(CASE WHEN auto_fail THEN 0 ELSE earned END) / sum(possible) FROM bench.quality',
+	-- what ccr.qa_score counts: rows with possible, and earned or auto-failed
+	'SELECT sum(CASE WHEN auto_fail THEN 0 ELSE earned END) FILTER (WHERE possible IS NOT NULL AND (earned IS NOT NULL OR auto_fail))
+			/ sum(possible) FILTER (WHERE possible IS NOT NULL AND (earned IS NOT NULL OR auto_fail)) FROM bench.quality',
+	'SELECT ccr.qa_score(ccr.qa_agg(earned, possible, auto_fail)) FROM bench.quality'])
 UNION ALL
 SELECT * FROM bench.compare('qa_agg + rollup of 1000 parts', ARRAY['qa_agg direct', 'rollup of per-part summaries'], ARRAY[
 	'SELECT ccr.qa_agg(earned, possible, auto_fail) FROM bench.quality',
@@ -42,3 +52,4 @@ SELECT * FROM bench.compare('erlang_c_agents x2000', ARRAY['ccr.erlang_c_agents'
 				 LATERAL (SELECT a * b / (n + 1 + a * b) AS nb) y
 			WHERE sl < 0.8)
 		SELECT max(n) AS n FROM e) z$q$], 3);
+SELECT 'after' AS load, pg_read_file('/proc/loadavg') AS loadavg;

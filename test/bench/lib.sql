@@ -5,7 +5,10 @@
 -- ever adds time, so the minimum is the most repeatable figure.
 CREATE SCHEMA IF NOT EXISTS bench;
 
--- Nanoseconds this backend has spent on a CPU.
+-- Nanoseconds this backend has spent on a CPU.  The kernel brings the
+-- figure of a running task up to date at scheduler ticks (a few ms), so a
+-- query much shorter than a tick can read 0: compare queries of 100 ms or
+-- more (the ratio against a 0 baseline is NULL).
 CREATE OR REPLACE FUNCTION bench.cpu_ns() RETURNS float8 LANGUAGE sql VOLATILE AS $$
 	SELECT split_part(pg_read_file('/proc/' || pg_backend_pid() || '/schedstat'), ' ', 1)::float8
 $$;
@@ -47,11 +50,11 @@ BEGIN
 		bench := section;
 		variant := labels[i];
 		best_ms := round(med::numeric, 1);
-		ratio := round((med / base)::numeric, 2);
+		ratio := round((med / nullif(base, 0))::numeric, 2);
 		SELECT min(x) INTO med FROM unnest(cpu[i:i][1:reps]) x;
 		IF i = 1 THEN cpu_base := med; END IF;
 		cpu_ms := round(med::numeric, 1);
-		cpu_ratio := round((med / cpu_base)::numeric, 2);
+		cpu_ratio := round((med / nullif(cpu_base, 0))::numeric, 2);
 		RETURN NEXT;
 	END LOOP;
 END $$;

@@ -88,12 +88,7 @@ FROM (SELECT ccr.fcr_rate(cust, at, '1 day' ORDER BY id) r FROM regress.fcr
 SELECT count(*) AS groups,
 	   count(*) FILTER (WHERE a.rate IS NOT DISTINCT FROM r.rate) AS matching
 FROM (SELECT queue, ccr.fcr_rate(cust, at, '2 days') AS rate FROM regress.fcr GROUP BY queue) a
-JOIN (SELECT queue, count(*) FILTER (WHERE nxt IS NULL OR nxt - at > interval '2 days')::float8 / count(*) AS rate
-	  FROM (SELECT queue, at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
-			FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL
-			WINDOW c AS (PARTITION BY queue, cust ORDER BY at)) s
-	  WHERE prv IS NULL OR at - prv > interval '2 days'
-	  GROUP BY queue) r USING (queue);
+JOIN regress.fcr_queue_ref('2 days') r USING (queue);
 
 -- As a window function over a growing frame (the final function runs
 -- between transitions): running FCR by day equals FCR of all days so far.

@@ -49,13 +49,7 @@ FROM (SELECT date_trunc('week', day)::date AS wk, ccr.rollup(s) AS r FROM regres
 SELECT count(*) AS queues,
 	   count(*) FILTER (WHERE r IS NOT DISTINCT FROM ref) AS matching
 FROM (SELECT queue, ccr.fcr_rate(ccr.rollup(s)) AS r FROM regress.fcr_daily GROUP BY queue) q
-	 JOIN
-	 (SELECT queue, count(*) FILTER (WHERE nxt IS NULL OR nxt - at > interval '1 day')::float8 / count(*) AS ref
-	  FROM (SELECT queue, at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
-			FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL
-			WINDOW c AS (PARTITION BY queue, cust ORDER BY at)) w
-	  WHERE prv IS NULL OR at - prv > interval '1 day'
-	  GROUP BY queue) r USING (queue);
+	 JOIN (SELECT queue, rate AS ref FROM regress.fcr_queue_ref('1 day')) r USING (queue);
 SELECT count(*) AS days,
 	   count(*) FILTER (WHERE r IS NOT DISTINCT FROM ref.rate) AS matching
 FROM (SELECT day, ccr.fcr_rate(ccr.rollup(r) OVER (ORDER BY day RANGE BETWEEN interval '6 days' PRECEDING AND CURRENT ROW)) AS r

@@ -50,13 +50,7 @@ FROM regress.fcr_serial ORDER BY w;
 SELECT count(*) AS groups,
 	   count(*) FILTER (WHERE p.r IS NOT DISTINCT FROM ref.r) AS matching
 FROM (SELECT queue, ccr.fcr_rate(cust, at, '1 day') AS r FROM regress.fcr GROUP BY queue) p
-	 JOIN
-	 (SELECT queue, count(*) FILTER (WHERE nxt IS NULL OR nxt - at > interval '1 day')::float8 / count(*) AS r
-	  FROM (SELECT queue, at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
-			FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL
-			WINDOW c AS (PARTITION BY queue, cust ORDER BY at)) w
-	  WHERE prv IS NULL OR at - prv > interval '1 day'
-	  GROUP BY queue) ref USING (queue);
+	 JOIN (SELECT queue, rate AS r FROM regress.fcr_queue_ref('1 day')) ref USING (queue);
 
 -- rollup of stored summaries in parallel
 EXPLAIN (COSTS OFF) SELECT ccr.rollup(s) FROM regress.fcr_par_daily;

@@ -2,7 +2,8 @@
 -- Generated contacts for the repeat-contact FCR files (20_fcr,
 -- 21_fcr_summary, 22_fcr_parallel): (re)creates regress.fcr, the same rows
 -- every time (regress.rand, not random()), so each file builds it itself, and
--- defines the spec's plain-SQL reference over it, regress.fcr_ref(w, text_key).
+-- defines the spec's plain-SQL reference over it, regress.fcr_ref(w, text_key)
+-- and per queue regress.fcr_queue_ref(w).
 --
 -- One customer with 3000 contacts, 4000 customers with one contact each,
 -- 13000 contacts of ~2500 skewed customers; times on a 5-minute grid over 60
@@ -43,6 +44,18 @@ FROM (SELECT at AS contact_at,
 	  FROM regress.fcr
 	  WHERE at IS NOT NULL AND (CASE WHEN text_key THEN cust_t IS NOT NULL ELSE cust IS NOT NULL END)
 	  WINDOW c AS (PARTITION BY CASE WHEN text_key THEN cust_t END, CASE WHEN NOT text_key THEN cust END ORDER BY at)) s
+$$;
+
+-- The same per queue: the FCR rate (resolved / first contacts) of each queue,
+-- a customer's contacts in another queue not counting.
+CREATE OR REPLACE FUNCTION regress.fcr_queue_ref(w interval) RETURNS TABLE (queue integer, rate float8)
+LANGUAGE sql STABLE AS $$
+SELECT queue, count(*) FILTER (WHERE nxt IS NULL OR nxt - at > w)::float8 / count(*)
+FROM (SELECT queue, at, lag(at) OVER c AS prv, lead(at) OVER c AS nxt
+	  FROM regress.fcr WHERE cust IS NOT NULL AND at IS NOT NULL
+	  WINDOW c AS (PARTITION BY queue, cust ORDER BY at)) s
+WHERE prv IS NULL OR at - prv > w
+GROUP BY queue
 $$;
 
 SET client_min_messages = :'regress_saved_cmm';

@@ -69,6 +69,35 @@ INSERT INTO regress.scale_aggs (src, label, expr) VALUES
 	-- the checker must report it
 	('control', 'control_differs', 'max(id) + current_setting(''max_parallel_workers_per_gather'')::int');
 
+-- Compares every aggregate column of src between tables a and b, joined by
+-- grp, as value and as text (a row missing on either side is a mismatch):
+-- cells = rows of a times columns, and the labels that differ.
+CREATE OR REPLACE FUNCTION regress.scale_cells(p_src text, a text, b text,
+											   OUT cells bigint, OUT mismatches bigint, OUT mismatching text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	lab text;
+	bad bigint;
+	n bigint;
+BEGIN
+	EXECUTE 'SELECT count(*) FROM ' || a INTO n;
+	cells := 0;
+	mismatches := 0;
+	mismatching := '';
+	FOR lab IN SELECT x.label FROM regress.scale_aggs x WHERE x.src = p_src ORDER BY x.ord LOOP
+		EXECUTE format('SELECT count(*) FILTER (WHERE a.%1$I IS DISTINCT FROM b.%1$I
+													OR a.%1$I::text IS DISTINCT FROM b.%1$I::text
+													OR a.grp IS NULL OR b.grp IS NULL)
+						FROM %2$s a FULL JOIN %3$s b ON a.grp = b.grp', lab, a, b)
+			INTO bad;
+		cells := cells + n;
+		mismatches := mismatches + bad;
+		IF bad > 0 THEN
+			mismatching := mismatching || lab || ' ';
+		END IF;
+	END LOOP;
+END $$;
+
 -- Runs query q (its '%s' replaced by the select list of the aggregates of
 -- src) once serially and once under forced parallel settings, through
 -- EXPLAIN ANALYZE CREATE TABLE AS so the plan checked is the one that
@@ -84,8 +113,6 @@ DECLARE
 	full_q text;
 	plan text := '';
 	line text;
-	lab text;
-	bad bigint;
 BEGIN
 	SELECT string_agg(format('%s AS %I', a.expr, a.label), ', ' ORDER BY a.ord) INTO sel
 	FROM regress.scale_aggs a WHERE a.src = p_src;
@@ -110,21 +137,8 @@ BEGIN
 	workers_launched := coalesce((substring(plan FROM 'Workers Launched: ([0-9]+)'))::int, 0) > 0;
 	SELECT count(*) INTO rows_serial FROM regress.scale_s;
 	SELECT count(*) INTO rows_parallel FROM regress.scale_p;
-	cells := 0;
-	mismatches := 0;
-	mismatching := '';
-	FOR lab IN SELECT a.label FROM regress.scale_aggs a WHERE a.src = p_src ORDER BY a.ord LOOP
-		EXECUTE format('SELECT count(*) FILTER (WHERE s.%1$I IS DISTINCT FROM p.%1$I
-													OR s.%1$I::text IS DISTINCT FROM p.%1$I::text
-													OR s.grp IS NULL OR p.grp IS NULL)
-						FROM regress.scale_s s FULL JOIN regress.scale_p p ON s.grp = p.grp', lab)
-			INTO bad;
-		cells := cells + rows_serial;
-		mismatches := mismatches + bad;
-		IF bad > 0 THEN
-			mismatching := mismatching || lab || ' ';
-		END IF;
-	END LOOP;
+	SELECT c.cells, c.mismatches, c.mismatching INTO cells, mismatches, mismatching
+	FROM regress.scale_cells(p_src, 'regress.scale_s', 'regress.scale_p') c;
 	DROP TABLE regress.scale_s, regress.scale_p;
 	RETURN NEXT;
 END $$;
@@ -142,8 +156,6 @@ DECLARE
 	sel text;
 	plan text := '';
 	line text;
-	lab text;
-	bad bigint;
 	n int;
 BEGIN
 	SELECT string_agg(format('%s AS %I', a.expr, a.label), ', ' ORDER BY a.ord) INTO sel
@@ -179,21 +191,8 @@ BEGIN
 								ELSE format('per partition (%s)', n) END;
 	SELECT count(*) INTO rows_flat FROM regress.scale_f;
 	SELECT count(*) INTO rows_part FROM regress.scale_p;
-	cells := 0;
-	mismatches := 0;
-	mismatching := '';
-	FOR lab IN SELECT a.label FROM regress.scale_aggs a WHERE a.src = p_src ORDER BY a.ord LOOP
-		EXECUTE format('SELECT count(*) FILTER (WHERE f.%1$I IS DISTINCT FROM p.%1$I
-													OR f.%1$I::text IS DISTINCT FROM p.%1$I::text
-													OR f.grp IS NULL OR p.grp IS NULL)
-						FROM regress.scale_f f FULL JOIN regress.scale_p p ON f.grp = p.grp', lab)
-			INTO bad;
-		cells := cells + rows_flat;
-		mismatches := mismatches + bad;
-		IF bad > 0 THEN
-			mismatching := mismatching || lab || ' ';
-		END IF;
-	END LOOP;
+	SELECT c.cells, c.mismatches, c.mismatching INTO cells, mismatches, mismatching
+	FROM regress.scale_cells(p_src, 'regress.scale_f', 'regress.scale_p') c;
 	DROP TABLE regress.scale_f, regress.scale_p;
 	RETURN NEXT;
 END $$;

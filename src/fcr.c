@@ -9,7 +9,7 @@
  * time order, so the summary keeps every contact as a 16-byte pair
  * (customer key, contact_at in microseconds): nothing is lost, and combine
  * (parallel workers, ccr.rollup of stored summaries of any periods, queues
- * or shards) is plain concatenation, exact by construction.
+ * or shards) is the multiset union, exact by construction.
  *
  * Keys: a bigint customer is kept as is.  A text customer is kept as a
  * 64-bit hash of its bytes (MurmurHash64A, computed the same way on every
@@ -17,16 +17,24 @@
  * D^2 / 2^65 for D distinct customers (3e-8 for a million), and are then
  * counted as one customer.  That is the only inexactness, documented.
  *
+ * Canonical order: every flat value, text and binary form lists the pairs
+ * sorted by a 64-bit mix of the key (a bijection), then by time, so equal
+ * summaries have equal forms whatever order the contacts came in or how
+ * the work was split; input of pairs in any other order is sorted.
+ *
  * In an aggregate the state is an expanded object (utils/expandeddatum.h)
  * in a child context of the aggregate context, so the executor keeps the
  * same pointer between rows.  Contacts are appended to chunks whose sizes
- * grow geometrically (never a palloc per row, never a realloc copy); the
- * state is flattened only when it must leave the aggregate (a parallel
- * worker's partial state, a stored fcr_agg).  The final step scatters the
- * chunks once into one array partitioned by 8 bits of a hash of the key,
- * then partitions each part again into runs of ~8 contacts, sorts those by
- * (key, ts) and counts in one linear pass.  That regrouping does not
- * change the value, which is a multiset of pairs.
+ * grow geometrically (never a palloc per row, never a realloc copy).  The
+ * state is flattened, and so sorted, only when it leaves the aggregate: a
+ * parallel worker's partial state is sorted in the worker, a stored
+ * fcr_agg where it is stored.  Sorting scatters the chunks once into one
+ * array partitioned by the top 8 bits of the mix, partitions each part
+ * again into runs of ~8 contacts through a cache-resident scratch buffer
+ * and sorts those.  Combining keeps sorted partial states as runs, and the
+ * final step merges a few runs in one linear pass (the leader of a
+ * parallel query does no sorting of the workers' contacts), or sorts the
+ * rest and counts as it goes.
  *
  * Flat form (varlena, 8-byte aligned):
  *	  int32 vl_len_; uint8 version; uint8 family; uint8 keytype; uint8 flags;
@@ -95,6 +103,8 @@ typedef struct FcrChunk
 	FcrPair    *p;
 	int64		len;
 	int64		cap;
+	bool		sorted;			/* in canonical order, and full (len == cap) */
+	bool		cont;			/* sorted, and continues the previous chunk's run */
 } FcrChunk;
 
 typedef struct FcrState
@@ -124,6 +134,7 @@ typedef struct FcrView
 	FcrChunk   *chunks;			/* the state's, or &one for a flat value */
 	FcrChunk	one;
 	FcrState   *state;			/* when it is one of our expanded objects */
+	bool		pairs_checked;	/* false: only the header was validated */
 } FcrView;
 
 typedef struct FcrCounts
@@ -302,7 +313,560 @@ usec_text(int64 us)
 	return interval_text(&iv);
 }
 
+/* ---------- the canonical order ---------- */
+
+/*
+ * The pairs of a summary are kept and written in one canonical order: by a
+ * 64-bit mix of the key, then by time.  The mix (the splitmix64 finalizer)
+ * is a bijection of 64-bit integers, so this is a total order of pairs in
+ * which a customer's contacts are adjacent and in time order, and it
+ * spreads any key distribution (consecutive ids, hashes) evenly over the
+ * radix buckets below.  Equal multisets of pairs therefore have equal flat,
+ * text and binary forms, whatever order the contacts came in.
+ */
+static inline uint64
+fcr_mix(int64 key)
+{
+	uint64		x = (uint64) key;
+
+	x ^= x >> 30;
+	x *= UINT64CONST(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64CONST(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
+static inline int
+fcr_pair_cmp(const FcrPair *a, const FcrPair *b)
+{
+	if (a->key == b->key)
+		return a->ts < b->ts ? -1 : (a->ts > b->ts ? 1 : 0);
+	return fcr_mix(a->key) < fcr_mix(b->key) ? -1 : 1;
+}
+
+#define ST_SORT fcr_sort
+#define ST_ELEMENT_TYPE FcrPair
+#define ST_COMPARE(a, b) fcr_pair_cmp(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* ---------- counting ---------- */
+
+/* gap from an earlier to a later finite timestamp, never overflowing */
+static inline uint64
+fcr_gap(int64 earlier, int64 later)
+{
+	return (uint64) later - (uint64) earlier;
+}
+
+/* One pass over pairs in canonical order (or any order by key, then ts). */
+static void
+fcr_count_sorted(const FcrPair *p, int64 n, int64 window_us, FcrCounts *c)
+{
+	uint64		w = (uint64) window_us;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		bool		first = (i == 0 || p[i - 1].key != p[i].key ||
+							 fcr_gap(p[i - 1].ts, p[i].ts) > w);
+
+		if (first)
+		{
+			c->first++;
+			if (i + 1 == n || p[i + 1].key != p[i].key ||
+				fcr_gap(p[i].ts, p[i + 1].ts) > w)
+				c->resolved++;
+		}
+	}
+	c->contacts += n;
+}
+
+/*
+ * The same count over a stream of pairs in canonical order, one pair at a
+ * time (for merging sorted runs without writing them anywhere).  "pending"
+ * is set while the previous pair is a first contact that no contact within
+ * the window has followed yet.
+ */
+typedef struct FcrCounter
+{
+	FcrCounts  *c;
+	uint64		w;
+	bool		any;
+	bool		pending;
+	int64		key;
+	int64		ts;
+} FcrCounter;
+
+static inline void
+fcr_counter_add(FcrCounter *k, const FcrPair *p)
+{
+	if (k->any && p->key == k->key && fcr_gap(k->ts, p->ts) <= k->w)
+		k->pending = false;		/* a repeat; the previous one is not resolved */
+	else
+	{
+		if (k->pending)
+			k->c->resolved++;
+		k->c->first++;
+		k->pending = true;
+	}
+	k->any = true;
+	k->key = p->key;
+	k->ts = p->ts;
+	k->c->contacts++;
+}
+
+static inline void
+fcr_counter_end(FcrCounter *k)
+{
+	if (k->pending)
+		k->c->resolved++;
+	k->pending = false;
+}
+
+/* ---------- sorting: radix partition by the mix, then small sorts ---------- */
+
+/* Partitions smaller than this are sorted directly. */
+#define FCR_RADIX_MIN 32
+
+/* Sorts a small run canonically; insertion sort below 24 contacts. */
+static inline void
+fcr_sort_small(FcrPair *p, int64 n)
+{
+	if (n > 24)
+	{
+		fcr_sort(p, n);
+		return;
+	}
+	for (int64 i = 1; i < n; i++)
+	{
+		FcrPair		x = p[i];
+		int64		j = i;
+
+		while (j > 0 && fcr_pair_cmp(&x, &p[j - 1]) < 0)
+		{
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = x;
+	}
+}
+
+/* bits of the level-1 partition of n contacts: runs of about 8 */
+static inline int
+fcr_level1_bits(int64 n)
+{
+	int			bits = 1;
+
+	while (bits < 12 && (n >> (bits + 3)) > 0)
+		bits++;
+	return bits;
+}
+
+/*
+ * In-place radix partition of p[0..n) by "bits" bits of the mix at "shift"
+ * (American flag sort); start[0..2^bits] receives the bucket boundaries.
+ */
+static void
+fcr_partition(FcrPair *p, int64 n, int shift, int bits, int64 *start, int64 *next)
+{
+	int			nb = 1 << bits;
+	uint64		mask = (uint64) nb - 1;
+
+	memset(start, 0, (nb + 1) * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
+	for (int b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, nb * sizeof(int64));
+
+	for (int b = 0; b < nb; b++)
+	{
+		while (next[b] < start[b + 1])
+		{
+			FcrPair		x = p[next[b]];
+			int			db = (int) ((fcr_mix(x.key) >> shift) & mask);
+
+			while (db != b)
+			{
+				FcrPair		y = p[next[db]];
+
+				p[next[db]++] = x;
+				x = y;
+				db = (int) ((fcr_mix(x.key) >> shift) & mask);
+			}
+			p[next[b]++] = x;
+		}
+	}
+}
+
+/*
+ * Sorts a level-0 bucket (its pairs share the top 8 bits of the mix) too big
+ * for the scratch buffer, in place: one partition by the next bits, then
+ * each part is sorted (a single customer with a million contacts ends up
+ * in one part and is sorted by time).
+ */
+static void
+fcr_sort_bucket_inplace(FcrPair *p, int64 n)
+{
+	int64		start[(1 << 12) + 1];
+	int64		next[1 << 12];
+	int			bits = fcr_level1_bits(n);
+
+	fcr_partition(p, n, 56 - bits, bits, start, next);
+	for (int b = 0; b < (1 << bits); b++)
+	{
+		if (start[b + 1] - start[b] > 1)
+			fcr_sort_small(p + start[b], start[b + 1] - start[b]);
+		if ((b & 255) == 255)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Sorts a level-0 bucket through a scratch buffer of n contacts: scatter by
+ * the next bits of the mix into runs of about 8 (branch-free, faster than
+ * the in-place permutation), sort each run, copy back.  The bucket stays
+ * in cache throughout.
+ */
+static void
+fcr_sort_bucket_scratch(FcrPair *p, int64 n, FcrPair *scratch)
+{
+	int64		start[(1 << 12) + 1];
+	int64		next[1 << 12];
+	int			bits;
+	int			shift;
+	int			nb;
+	uint64		mask;
+
+	if (n < FCR_RADIX_MIN)
+	{
+		fcr_sort_small(p, n);
+		return;
+	}
+	bits = fcr_level1_bits(n);
+	shift = 56 - bits;
+	nb = 1 << bits;
+	mask = (uint64) nb - 1;
+	memset(start, 0, (nb + 1) * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
+	for (int b = 0; b < nb; b++)
+		start[b + 1] += start[b];
+	memcpy(next, start, nb * sizeof(int64));
+	for (int64 i = 0; i < n; i++)
+		scratch[next[(fcr_mix(p[i].key) >> shift) & mask]++] = p[i];
+	for (int b = 0; b < nb; b++)
+	{
+		int64		len = start[b + 1] - start[b];
+
+		if (len > 1)
+			fcr_sort_small(scratch + start[b], len);
+	}
+	memcpy(p, scratch, (Size) n * sizeof(FcrPair));
+}
+
+/* Largest level-0 bucket sorted through a scratch buffer (16 MB). */
+#define FCR_SCRATCH_MAX (1 << 20)
+
+/* bytes of the last scratch buffer, for the DEBUG1 memory report */
+static Size fcr_scratch_bytes = 0;
+
+/*
+ * Writes the pairs of chunks[0..nchunks) (n in all) to dst in canonical
+ * order, counting them into c when c is not NULL: one scatter into dst by
+ * the top 8 bits of the mix (256 streaming write positions; this is also
+ * the copy out of the chunks), then each bucket is sorted while it is in
+ * cache and counted right after.  O(n) but for the small sorts.
+ */
+static void
+fcr_radix_into(const FcrChunk *chunks, int nchunks, int64 n, FcrPair *dst,
+			   int64 window_us, FcrCounts *c)
+{
+	int64		start[257];
+	int64		next[256];
+	int64		biggest = 0;
+	FcrPair    *scratch;
+
+	memset(start, 0, sizeof(start));
+	for (int i = 0; i < nchunks; i++)
+	{
+		const FcrPair *p = chunks[i].p;
+
+		for (int64 j = 0; j < chunks[i].len; j++)
+			start[(fcr_mix(p[j].key) >> 56) + 1]++;
+	}
+	for (int b = 0; b < 256; b++)
+		start[b + 1] += start[b];
+	if (start[256] != n)
+		elog(ERROR, "ccr fcr: chunks hold " INT64_FORMAT " contacts, expected " INT64_FORMAT, start[256], n);
+	memcpy(next, start, sizeof(next));
+	for (int i = 0; i < nchunks; i++)
+	{
+		const FcrPair *p = chunks[i].p;
+
+		for (int64 j = 0; j < chunks[i].len; j++)
+			dst[next[fcr_mix(p[j].key) >> 56]++] = p[j];
+	}
+	CHECK_FOR_INTERRUPTS();
+
+	for (int b = 0; b < 256; b++)
+		biggest = Max(biggest, start[b + 1] - start[b]);
+	fcr_scratch_bytes = Max(Min(biggest, FCR_SCRATCH_MAX), 1) * sizeof(FcrPair);
+	scratch = palloc_extended(fcr_scratch_bytes, MCXT_ALLOC_HUGE);
+	for (int b = 0; b < 256; b++)
+	{
+		int64		len = start[b + 1] - start[b];
+
+		if (len > FCR_SCRATCH_MAX)
+			fcr_sort_bucket_inplace(dst + start[b], len);
+		else if (len > 0)
+			fcr_sort_bucket_scratch(dst + start[b], len, scratch);
+		if (c && len > 0)
+			fcr_count_sorted(dst + start[b], len, window_us, c);
+	}
+	pfree(scratch);
+}
+
+/* ---------- merging sorted runs ---------- */
+
+/* Most sorted runs merged directly; more are sorted again instead. */
+#define FCR_MERGE_MAX 8
+
+/* Sorted runs this long are kept as runs when states are combined. */
+#define FCR_RUN_MIN 1024
+
+typedef struct FcrRun
+{
+	const FcrPair *p;
+	const FcrPair *end;			/* of the current chunk */
+	uint64		mix;			/* fcr_mix(p->key) */
+	int64		prev_key;		/* key of the pair before p */
+	const FcrChunk *next;		/* the run's next chunk, if it continues */
+	const FcrChunk *last;		/* one past the chunks */
+} FcrRun;
+
+/* Steps a run to its next pair; false when it is exhausted. */
+static inline bool
+fcr_run_step(FcrRun *r)
+{
+	r->prev_key = r->p->key;
+	if (++r->p == r->end)
+	{
+		while (r->next < r->last && r->next->cont && r->next->len == 0)
+			r->next++;
+		if (r->next == r->last || !r->next->cont)
+			return false;
+		r->p = r->next->p;
+		r->end = r->next->p + r->next->len;
+		r->next++;
+	}
+	if (r->p->key != r->prev_key)
+		r->mix = fcr_mix(r->p->key);
+	return true;
+}
+
+/*
+ * Whether every non-empty chunk is sorted and they form few enough runs to
+ * merge.  A run may span several chunks (cont), so that no single
+ * allocation is above 16 MB: freed blocks of that size are reused by the
+ * C library, bigger ones are fresh pages from the kernel each time, whose
+ * first touch is costly on virtual machines.
+ */
+static bool
+fcr_mergeable(const FcrChunk *chunks, int nchunks)
+{
+	int			k = 0;
+
+	for (int i = 0; i < nchunks; i++)
+	{
+		if (chunks[i].len == 0 && !chunks[i].cont)
+			continue;
+		if (!chunks[i].sorted)
+			return false;
+		if (!chunks[i].cont && ++k > FCR_MERGE_MAX)
+			return false;
+	}
+	return true;
+}
+
+static inline bool
+fcr_run_before(const FcrRun *a, const FcrRun *b)
+{
+	return a->mix < b->mix || (a->mix == b->mix && a->p->ts < b->p->ts);
+}
+
+/*
+ * Counts two sorted runs (a leader and one parallel worker), customer by
+ * customer: the customer with the smaller mix goes first; one that both
+ * runs hold has its contacts merged by time.
+ */
+static void
+fcr_merge2_count(FcrRun *a, FcrRun *b, int64 window_us, FcrCounts *c)
+{
+	uint64		w = (uint64) window_us;
+	bool		more_a = true;
+	bool		more_b = true;
+	int64		first = 0;
+	int64		resolved = 0;
+	int64		contacts = 0;
+	int64		groups = 0;
+
+	while (more_a || more_b)
+	{
+		int64		key;
+		bool		in_a;
+		bool		in_b;
+		bool		any = false;
+		bool		pending = false;
+		int64		prev_ts = 0;
+
+		if (more_a && (!more_b || a->mix < b->mix))
+			key = a->p->key, in_a = true, in_b = false;
+		else if (!more_a || b->mix < a->mix)
+			key = b->p->key, in_a = false, in_b = true;
+		else
+			key = a->p->key, in_a = true, in_b = true;
+		for (;;)
+		{
+			FcrRun	   *r;
+			int64		ts;
+
+			if (in_a && in_b)
+				r = a->p->ts <= b->p->ts ? a : b;
+			else if (in_a)
+				r = a;
+			else if (in_b)
+				r = b;
+			else
+				break;
+			ts = r->p->ts;
+			if (!any || fcr_gap(prev_ts, ts) > w)
+			{
+				resolved += pending;
+				first++;
+				pending = true;
+			}
+			else
+				pending = false;
+			any = true;
+			prev_ts = ts;
+			contacts++;
+			if (r == a)
+			{
+				more_a = fcr_run_step(a);
+				in_a = more_a && a->p->key == key;
+			}
+			else
+			{
+				more_b = fcr_run_step(b);
+				in_b = more_b && b->p->key == key;
+			}
+		}
+		resolved += pending;
+		if ((++groups & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	c->first += first;
+	c->resolved += resolved;
+	c->contacts += contacts;
+}
+
+/*
+ * Merges sorted chunks (fcr_mergeable) in one linear pass: into dst in
+ * canonical order when dst is not NULL, into the counts c when c is not
+ * NULL.  The run with the smallest head gives pairs for as long as they
+ * stay before every other run's head, so a customer's contacts within one
+ * run are copied together.
+ */
+static void
+fcr_merge(const FcrChunk *chunks, int nchunks, FcrPair *dst, int64 window_us, FcrCounts *c)
+{
+	FcrRun		runs[FCR_MERGE_MAX];
+	int			k = 0;
+	FcrCounter	counter = {c, (uint64) window_us, false, false, 0, 0};
+	int64		done = 0;
+
+	for (int i = 0; i < nchunks; i++)
+		if (chunks[i].len > 0 && !chunks[i].cont)
+		{
+			FcrRun	   *r = &runs[k++];
+
+			r->p = chunks[i].p;
+			r->end = chunks[i].p + chunks[i].len;
+			r->mix = fcr_mix(r->p->key);
+			r->next = &chunks[i + 1];
+			r->last = &chunks[nchunks];
+		}
+	/* one run in one chunk: a copy, or the plain count */
+	if (k == 1 && (runs[0].next == runs[0].last || !runs[0].next->cont))
+	{
+		if (dst)
+			memcpy(dst, runs[0].p, (Size) (runs[0].end - runs[0].p) * sizeof(FcrPair));
+		if (c)
+			fcr_count_sorted(runs[0].p, runs[0].end - runs[0].p, window_us, c);
+		return;
+	}
+	if (k == 2 && dst == NULL)
+	{
+		fcr_merge2_count(&runs[0], &runs[1], window_us, c);
+		return;
+	}
+	while (k > 0)
+	{
+		int			best = 0;
+		int			second = -1;
+		FcrRun	   *r;
+		bool		more;
+
+		for (int i = 1; i < k; i++)
+		{
+			if (fcr_run_before(&runs[i], &runs[best]))
+			{
+				second = best;
+				best = i;
+			}
+			else if (second < 0 || fcr_run_before(&runs[i], &runs[second]))
+				second = i;
+		}
+		r = &runs[best];
+		/* give pairs from r while they come before the second run's head */
+		do
+		{
+			if (dst)
+				*dst++ = *r->p;
+			if (c)
+				fcr_counter_add(&counter, r->p);
+			more = fcr_run_step(r);
+		} while (more && (second < 0 || fcr_run_before(r, &runs[second])));
+		if (!more)
+			runs[best] = runs[--k];
+		if ((++done & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	if (c)
+		fcr_counter_end(&counter);
+}
+
+/*
+ * Writes the pairs of chunks to dst in canonical order (and counts them
+ * into c when not NULL): a linear merge when the chunks are a few sorted
+ * runs, else the radix sort.
+ */
+static void
+fcr_canonical_into(const FcrChunk *chunks, int nchunks, int64 n, FcrPair *dst,
+				   int64 window_us, FcrCounts *c)
+{
+	if (fcr_mergeable(chunks, nchunks))
+		fcr_merge(chunks, nchunks, dst, window_us, c);
+	else
+		fcr_radix_into(chunks, nchunks, n, dst, window_us, c);
+}
+
 /* ---------- the expanded state ---------- */
+
+static void fcr_invalid(const char *detail) pg_attribute_noreturn();
 
 static Size fcr_get_flat_size(ExpandedObjectHeader *eohptr);
 static void fcr_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
@@ -320,6 +884,12 @@ fcr_get_flat_size(ExpandedObjectHeader *eohptr)
 	return FCR_HDRSZ + (Size) st->n * sizeof(FcrPair);
 }
 
+/*
+ * The flat form lists the pairs in canonical order: a state leaving the
+ * aggregate (a parallel worker's partial state, which this sorts in the
+ * worker; a stored fcr_agg) is sorted here, or merged when it already is a
+ * few sorted runs.
+ */
 static void
 fcr_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
@@ -335,16 +905,8 @@ fcr_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size
 	f->flags = 0;
 	f->window_us = st->window_us;
 	f->contacts = st->n;
-	{
-		FcrPair    *dst = f->pairs;
-
-		for (int i = 0; i < st->nchunks; i++)
-		{
-			if (st->chunks[i].len > 0)
-				memcpy(dst, st->chunks[i].p, (Size) st->chunks[i].len * sizeof(FcrPair));
-			dst += st->chunks[i].len;
-		}
-	}
+	if (st->n > 0)
+		fcr_canonical_into(st->chunks, st->nchunks, st->n, f->pairs, 0, NULL);
 }
 
 /*
@@ -366,8 +928,28 @@ fcr_advise_huge(void *ptr, Size size)
 #endif
 }
 
+static FcrPair *
+fcr_alloc_pairs(MemoryContext cxt, int64 n)
+{
+	FcrPair    *p = MemoryContextAllocHuge(cxt, (Size) Max(n, 1) * sizeof(FcrPair));
+
+	fcr_advise_huge(p, (Size) n * sizeof(FcrPair));
+	return p;
+}
+
 /* Largest chunk allocated for appends, in contacts (16 MB). */
 #define FCR_CHUNK_MAX (1 << 20)
+
+static FcrChunk *
+fcr_next_chunk_slot(FcrState *st)
+{
+	if (st->nchunks == st->maxchunks)
+	{
+		st->maxchunks *= 2;
+		st->chunks = repalloc(st->chunks, st->maxchunks * sizeof(FcrChunk));
+	}
+	return &st->chunks[st->nchunks++];
+}
 
 /*
  * Adds a chunk with room for at least "need" contacts: as big as what the
@@ -384,17 +966,13 @@ fcr_new_chunk(FcrState *st, int64 need)
 
 	cap = Min(cap, limit - st->cap);
 	cap = Max(cap, need);
-	if (st->nchunks == st->maxchunks)
-	{
-		st->maxchunks *= 2;
-		st->chunks = repalloc(st->chunks, st->maxchunks * sizeof(FcrChunk));
-	}
-	c = &st->chunks[st->nchunks++];
-	c->p = MemoryContextAllocHuge(st->hdr.eoh_context, (Size) cap * sizeof(FcrPair));
+	c = fcr_next_chunk_slot(st);
+	c->p = fcr_alloc_pairs(st->hdr.eoh_context, cap);
 	c->len = 0;
 	c->cap = cap;
+	c->sorted = false;
+	c->cont = false;
 	st->cap += cap;
-	fcr_advise_huge(c->p, (Size) cap * sizeof(FcrPair));
 	return c;
 }
 
@@ -415,7 +993,7 @@ fcr_state_new(MemoryContext parent, uint8 keytype, int64 window_us, int64 need)
 	return st;
 }
 
-/* Appends n contacts. */
+/* Appends n contacts (to unsorted chunks only). */
 static void
 fcr_append(FcrState *st, const FcrPair *src, int64 n)
 {
@@ -424,7 +1002,7 @@ fcr_append(FcrState *st, const FcrPair *src, int64 n)
 		FcrChunk   *c = &st->chunks[st->nchunks - 1];
 		int64		k;
 
-		if (c->len == c->cap)
+		if (c->len == c->cap || c->sorted)
 			c = fcr_new_chunk(st, n);
 		k = Min(n, c->cap - c->len);
 		memcpy(c->p + c->len, src, (Size) k * sizeof(FcrPair));
@@ -432,6 +1010,117 @@ fcr_append(FcrState *st, const FcrPair *src, int64 n)
 		st->n += k;
 		src += k;
 		n -= k;
+	}
+}
+
+/*
+ * Adds a sorted run (or, with cont, the next part of the run added last)
+ * as chunks of its own, at most 16 MB each, exactly its size and full (so
+ * nothing is ever appended to them), which the final step merges instead
+ * of sorting again.
+ */
+static void
+fcr_add_run(FcrState *st, const FcrPair *src, int64 n, bool cont)
+{
+	fcr_check_limit(st->n + n);
+	while (n > 0)
+	{
+		int64		len = Min(n, FCR_CHUNK_MAX);
+		FcrChunk   *c = fcr_next_chunk_slot(st);
+
+		c->p = fcr_alloc_pairs(st->hdr.eoh_context, len);
+		memcpy(c->p, src, (Size) len * sizeof(FcrPair));
+		c->len = len;
+		c->cap = len;
+		c->sorted = true;
+		c->cont = cont;
+		st->n += len;
+		st->cap += len;
+		src += len;
+		n -= len;
+		cont = true;
+	}
+}
+
+/*
+ * Adds the pairs of a flat value whose header is validated but not its
+ * pairs (a partial state arriving at a combine): they are checked while
+ * they are copied, in one pass, and kept as a run when they are sorted.
+ */
+static void
+fcr_add_checked_run(FcrState *st, const FcrPair *src, int64 n)
+{
+	int			first_chunk = st->nchunks;
+	bool		sorted = true;
+	uint64		prev_mix = fcr_mix(src[0].key);
+	int64		done = 0;
+
+	fcr_check_limit(st->n + n);
+	while (done < n)
+	{
+		int64		len = Min(n - done, FCR_CHUNK_MAX);
+		FcrChunk   *c = fcr_next_chunk_slot(st);
+		FcrPair    *dst;
+
+		c->len = c->cap = 0;
+		c->sorted = c->cont = false;
+		c->p = dst = fcr_alloc_pairs(st->hdr.eoh_context, len);
+		for (int64 i = done; i < done + len; i++)
+		{
+			FcrPair		x = src[i];
+
+			if (!IS_VALID_TIMESTAMP(x.ts))
+				fcr_invalid(psprintf("contact " INT64_FORMAT " has an invalid timestamp " INT64_FORMAT, i + 1, x.ts));
+			if (i > 0 && sorted)
+			{
+				if (x.key == src[i - 1].key)
+					sorted = x.ts >= src[i - 1].ts;
+				else
+				{
+					uint64		m = fcr_mix(x.key);
+
+					sorted = m > prev_mix;
+					prev_mix = m;
+				}
+			}
+			*dst++ = x;
+		}
+		c->len = c->cap = len;
+		c->sorted = true;
+		c->cont = done > 0;
+		st->n += len;
+		st->cap += len;
+		done += len;
+	}
+	if (!sorted)
+		for (int i = first_chunk; i < st->nchunks; i++)
+			st->chunks[i].sorted = st->chunks[i].cont = false;
+}
+
+/* Adds the contacts of chunks: long sorted runs as runs, the rest appended. */
+static void
+fcr_state_add(FcrState *st, const FcrChunk *chunks, int nchunks)
+{
+	for (int i = 0; i < nchunks;)
+	{
+		int			j = i + 1;
+		int64		len = chunks[i].len;
+
+		/* a run and its continuation chunks */
+		while (chunks[i].sorted && j < nchunks && chunks[j].cont)
+			len += chunks[j++].len;
+		if (chunks[i].sorted && !chunks[i].cont && len >= FCR_RUN_MIN)
+		{
+			for (int m = i; m < j; m++)
+				fcr_add_run(st, chunks[m].p, chunks[m].len, m > i);
+		}
+		else
+		{
+			for (int m = i; m < j; m++)
+				if (chunks[m].len > 0)
+					fcr_append(st, chunks[m].p, chunks[m].len);
+		}
+		i = j;
 	}
 }
 
@@ -468,16 +1157,35 @@ fcr_validate_fields(uint8 version, uint8 family, uint8 keytype, uint8 flags,
 		fcr_invalid(psprintf("contacts " INT64_FORMAT " is out of range", contacts));
 }
 
-static void
+/* Checks every timestamp; returns whether the pairs are in canonical order. */
+static bool
 fcr_validate_pairs(const FcrPair *p, int64 n)
 {
+	bool		sorted = true;
+	uint64		prev_mix = n > 0 ? fcr_mix(p[0].key) : 0;
+
 	for (int64 i = 0; i < n; i++)
+	{
 		if (!IS_VALID_TIMESTAMP(p[i].ts))
 			fcr_invalid(psprintf("contact " INT64_FORMAT " has an invalid timestamp " INT64_FORMAT, i + 1, p[i].ts));
+		if (i == 0 || !sorted)
+			continue;
+		if (p[i].key == p[i - 1].key)
+			sorted = p[i].ts >= p[i - 1].ts;
+		else
+		{
+			uint64		m = fcr_mix(p[i].key);
+
+			sorted = m > prev_mix;
+			prev_mix = m;
+		}
+	}
+	return sorted;
 }
 
+/* Validates a flat value but its pairs. */
 static void
-fcr_validate_flat(const FcrFlat *f, Size size)
+fcr_validate_header(const FcrFlat *f, Size size)
 {
 	if (size < FCR_HDRSZ)
 		fcr_invalid("value is too short");
@@ -486,7 +1194,48 @@ fcr_validate_flat(const FcrFlat *f, Size size)
 		fcr_invalid(psprintf("size is %zu bytes, expected %zu for " INT64_FORMAT " contacts",
 							 (size_t) size, (size_t) (FCR_HDRSZ + (Size) f->contacts * sizeof(FcrPair)),
 							 f->contacts));
-	fcr_validate_pairs(f->pairs, f->contacts);
+}
+
+/* Validates a flat value; returns whether its pairs are in canonical order. */
+static bool
+fcr_validate_flat(const FcrFlat *f, Size size)
+{
+	fcr_validate_header(f, size);
+	return fcr_validate_pairs(f->pairs, f->contacts);
+}
+
+/*
+ * Checks every timestamp of a flat value and counts its pairs as if they
+ * were in canonical order, in one pass; returns whether they are (the
+ * counts are only right then).
+ */
+static bool
+fcr_validate_count(const FcrPair *p, int64 n, int64 window_us, FcrCounts *c)
+{
+	FcrCounter	counter = {c, (uint64) window_us, false, false, 0, 0};
+	bool		sorted = true;
+	uint64		prev_mix = n > 0 ? fcr_mix(p[0].key) : 0;
+
+	for (int64 i = 0; i < n; i++)
+	{
+		if (!IS_VALID_TIMESTAMP(p[i].ts))
+			fcr_invalid(psprintf("contact " INT64_FORMAT " has an invalid timestamp " INT64_FORMAT, i + 1, p[i].ts));
+		if (i > 0 && sorted)
+		{
+			if (p[i].key == p[i - 1].key)
+				sorted = p[i].ts >= p[i - 1].ts;
+			else
+			{
+				uint64		m = fcr_mix(p[i].key);
+
+				sorted = m > prev_mix;
+				prev_mix = m;
+			}
+		}
+		fcr_counter_add(&counter, &p[i]);
+	}
+	fcr_counter_end(&counter);
+	return sorted;
 }
 
 static inline FcrState *
@@ -503,12 +1252,13 @@ fcr_our_state(Datum d)
 }
 
 /*
- * A view of a summary.  Our own expanded objects are read in place (they
- * were built by our own functions); anything else is detoasted (a copy if
- * "copy", so the caller may sort it) and validated.
+ * A read-only view of a summary.  Our own expanded objects are read in
+ * place (they were built by our own functions); anything else is detoasted
+ * and validated, and whether its pairs are in canonical order is noted
+ * (every flat value this version writes is; one stored by 0.2.0 may not be).
  */
 static void
-fcr_view(Datum d, FcrView *v, bool copy)
+fcr_view_checked(Datum d, FcrView *v, bool check_pairs)
 {
 	FcrState   *st = fcr_our_state(d);
 	FcrFlat    *f;
@@ -521,345 +1271,134 @@ fcr_view(Datum d, FcrView *v, bool copy)
 		v->nchunks = st->nchunks;
 		v->chunks = st->chunks;
 		v->state = st;
+		v->pairs_checked = true;
 		return;
 	}
-	f = (FcrFlat *) (copy ? PG_DETOAST_DATUM_COPY(d) : PG_DETOAST_DATUM(d));
-	fcr_validate_flat(f, VARSIZE(f));
+	f = (FcrFlat *) PG_DETOAST_DATUM(d);
+	if (check_pairs)
+		v->one.sorted = fcr_validate_flat(f, VARSIZE(f));
+	else
+	{
+		fcr_validate_header(f, VARSIZE(f));
+		v->one.sorted = false;
+	}
+	v->pairs_checked = check_pairs;
 	v->keytype = f->keytype;
 	v->window_us = f->window_us;
 	v->n = f->contacts;
 	v->one.p = f->pairs;
 	v->one.len = v->one.cap = f->contacts;
+	v->one.cont = false;
 	v->nchunks = 1;
 	v->chunks = &v->one;
 	v->state = NULL;
 }
 
-/* ---------- counting ---------- */
-
-static inline int
-fcr_pair_cmp(const FcrPair *a, const FcrPair *b)
-{
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return 0;
-}
-
-#define ST_SORT fcr_sort
-#define ST_ELEMENT_TYPE FcrPair
-#define ST_COMPARE(a, b) fcr_pair_cmp(a, b)
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-/* gap from an earlier to a later finite timestamp, never overflowing */
-static inline uint64
-fcr_gap(int64 earlier, int64 later)
-{
-	return (uint64) later - (uint64) earlier;
-}
-
-/* One pass over pairs sorted by (key, ts). */
-static void
-fcr_count_sorted(const FcrPair *p, int64 n, int64 window_us, FcrCounts *c)
-{
-	uint64		w = (uint64) window_us;
-
-	for (int64 i = 0; i < n; i++)
-	{
-		bool		first = (i == 0 || p[i - 1].key != p[i].key ||
-							 fcr_gap(p[i - 1].ts, p[i].ts) > w);
-
-		if (first)
-		{
-			c->first++;
-			if (i + 1 == n || p[i + 1].key != p[i].key ||
-				fcr_gap(p[i].ts, p[i + 1].ts) > w)
-				c->resolved++;
-		}
-	}
-	c->contacts += n;
-}
-
-static inline uint64
-fcr_mix(int64 key)
-{
-	uint64		x = (uint64) key;
-
-	/* splitmix64 finalizer: spreads consecutive bigint keys evenly */
-	x ^= x >> 30;
-	x *= UINT64CONST(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64CONST(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
-
-/*
- * Groups the pairs by customer and counts.  A customer's contacts all fall
- * in one partition (chosen by 8 bits of a hash of the key per level), so
- * an in-place MSD radix partition (American flag sort: 256 buckets, whose
- * write heads stay in cache) over two levels, then sorting each small,
- * cache-resident partition by (key, ts), is enough; the order of customers
- * among themselves does not matter.
- */
-#define FCR_RADIX_MIN 32
-
-/* Sorts a small run by (key, ts); insertion sort below 24 contacts. */
 static inline void
-fcr_sort_small(FcrPair *p, int64 n)
+fcr_view(Datum d, FcrView *v)
 {
-	if (n > 24)
-	{
-		fcr_sort(p, n);
-		return;
-	}
-	for (int64 i = 1; i < n; i++)
-	{
-		FcrPair		x = p[i];
-		int64		j = i;
-
-		while (j > 0 && fcr_pair_cmp(&x, &p[j - 1]) < 0)
-		{
-			p[j] = p[j - 1];
-			j--;
-		}
-		p[j] = x;
-	}
+	fcr_view_checked(d, v, true);
 }
 
 /*
- * In-place radix partition of p[0..n) by "bits" bits of the key hash at
- * "shift" (American flag sort); start[0..2^bits] receives the bucket
- * boundaries.
+ * The pairs of a view in canonical order: the view's own array when it is
+ * one sorted run, else a new array in *tofree.
  */
-static void
-fcr_partition(FcrPair *p, int64 n, int shift, int bits, int64 *start, int64 *next)
+static const FcrPair *
+fcr_view_sorted(const FcrView *v, FcrPair **tofree)
 {
-	int			nb = 1 << bits;
-	uint64		mask = (uint64) nb - 1;
-
-	memset(start, 0, (nb + 1) * sizeof(int64));
-	for (int64 i = 0; i < n; i++)
-		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
-	for (int b = 0; b < nb; b++)
-		start[b + 1] += start[b];
-	memcpy(next, start, nb * sizeof(int64));
-
-	for (int b = 0; b < nb; b++)
-	{
-		while (next[b] < start[b + 1])
-		{
-			FcrPair		x = p[next[b]];
-			int			db = (int) ((fcr_mix(x.key) >> shift) & mask);
-
-			while (db != b)
-			{
-				FcrPair		y = p[next[db]];
-
-				p[next[db]++] = x;
-				x = y;
-				db = (int) ((fcr_mix(x.key) >> shift) & mask);
-			}
-			p[next[b]++] = x;
-		}
-	}
+	*tofree = NULL;
+	if (v->nchunks == 1 && v->chunks[0].sorted)
+		return v->chunks[0].p;
+	*tofree = palloc_extended((Size) Max(v->n, 1) * sizeof(FcrPair), MCXT_ALLOC_HUGE);
+	if (v->n > 0)
+		fcr_canonical_into(v->chunks, v->nchunks, v->n, *tofree, 0, NULL);
+	return *tofree;
 }
+
+/* Puts the pairs of a new flat value in canonical order, if they are not. */
+static void
+fcr_flat_canonicalize(FcrFlat *f, bool sorted)
+{
+	FcrChunk	one;
+	FcrPair    *tmp;
+
+	if (sorted)
+		return;
+	one.p = f->pairs;
+	one.len = one.cap = f->contacts;
+	one.sorted = false;
+	one.cont = false;
+	tmp = palloc_extended((Size) f->contacts * sizeof(FcrPair), MCXT_ALLOC_HUGE);
+	fcr_radix_into(&one, 1, f->contacts, tmp, 0, NULL);
+	memcpy(f->pairs, tmp, (Size) f->contacts * sizeof(FcrPair));
+	pfree(tmp);
+}
+
+/* ---------- final counts ---------- */
 
 /*
- * Groups the pairs by customer and counts.  A customer's contacts all fall
- * in one partition (chosen by bits of a hash of the key), so partitioning
- * twice by radix, in place, into partitions of about 8 contacts, then
- * sorting each tiny partition by (key, ts) is enough; the order of
- * customers among themselves does not matter.  Level 0 uses the top 8 bits
- * of the hash (256 buckets, whose write heads stay in cache), level 1 the
- * next up to 12 bits, sized to the partition.
- */
-static void fcr_count_partitions(FcrPair *p, const int64 *start, int64 window_us, FcrCounts *c);
-
-static void
-fcr_group_count(FcrPair *p, int64 n, int level, int64 window_us, FcrCounts *c)
-{
-	int64		start[(1 << 12) + 1];
-	int64		next[1 << 12];
-	int			bits;
-	int			shift;
-
-	if (n < FCR_RADIX_MIN || level == 2)
-	{
-		fcr_sort_small(p, n);
-		fcr_count_sorted(p, n, window_us, c);
-		return;
-	}
-	if (level == 0)
-	{
-		bits = 8;
-		shift = 56;
-	}
-	else
-	{
-		bits = 1;
-		while (bits < 12 && (n >> (bits + 3)) > 0)
-			bits++;
-		shift = 56 - bits;
-	}
-	fcr_partition(p, n, shift, bits, start, next);
-	if (level == 0)
-	{
-		CHECK_FOR_INTERRUPTS();
-		fcr_count_partitions(p, start, window_us, c);
-		return;
-	}
-	for (int b = 0; b < (1 << bits); b++)
-		if (start[b + 1] > start[b])
-			fcr_group_count(p + start[b], start[b + 1] - start[b], level + 1, window_us, c);
-}
-
-/*
- * Level 1 when a scratch buffer of n contacts is at hand: partition by
- * scattering into it (branch-free, faster than the in-place permutation),
- * then sort and count each tiny partition there.  p itself is not changed.
- */
-static void
-fcr_group_count_scratch(FcrPair *p, int64 n, FcrPair *scratch, int64 window_us, FcrCounts *c)
-{
-	int64		start[(1 << 12) + 1];
-	int64		next[1 << 12];
-	int			bits = 1;
-	int			shift;
-	int			nb;
-	uint64		mask;
-
-	if (n < FCR_RADIX_MIN)
-	{
-		fcr_sort_small(p, n);
-		fcr_count_sorted(p, n, window_us, c);
-		return;
-	}
-	while (bits < 12 && (n >> (bits + 3)) > 0)
-		bits++;
-	shift = 56 - bits;
-	nb = 1 << bits;
-	mask = (uint64) nb - 1;
-	memset(start, 0, (nb + 1) * sizeof(int64));
-	for (int64 i = 0; i < n; i++)
-		start[((fcr_mix(p[i].key) >> shift) & mask) + 1]++;
-	for (int b = 0; b < nb; b++)
-		start[b + 1] += start[b];
-	memcpy(next, start, nb * sizeof(int64));
-	for (int64 i = 0; i < n; i++)
-		scratch[next[(fcr_mix(p[i].key) >> shift) & mask]++] = p[i];
-	for (int b = 0; b < nb; b++)
-	{
-		int64		len = start[b + 1] - start[b];
-
-		if (len > 0)
-		{
-			fcr_sort_small(scratch + start[b], len);
-			fcr_count_sorted(scratch + start[b], len, window_us, c);
-		}
-	}
-}
-
-/* Largest level-0 partition handled through a scratch buffer (16 MB). */
-#define FCR_SCRATCH_MAX (1 << 20)
-
-/* bytes of the last scratch buffer, for the DEBUG1 memory report */
-static Size fcr_scratch_bytes = 0;
-
-/* Counts the 256 level-0 partitions p[start[b]..start[b+1]). */
-static void
-fcr_count_partitions(FcrPair *p, const int64 *start, int64 window_us, FcrCounts *c)
-{
-	int64		biggest = 0;
-	FcrPair    *scratch;
-
-	for (int b = 0; b < 256; b++)
-		biggest = Max(biggest, start[b + 1] - start[b]);
-	fcr_scratch_bytes = Max(Min(biggest, FCR_SCRATCH_MAX), 1) * sizeof(FcrPair);
-	scratch = palloc_extended(fcr_scratch_bytes, MCXT_ALLOC_HUGE);
-	for (int b = 0; b < 256; b++)
-	{
-		int64		len = start[b + 1] - start[b];
-
-		if (len > FCR_SCRATCH_MAX)
-			fcr_group_count(p + start[b], len, 1, window_us, c);
-		else if (len > 0)
-			fcr_group_count_scratch(p + start[b], len, scratch, window_us, c);
-	}
-	pfree(scratch);
-}
-
-/*
- * Our state: the chunks are scattered once into one new array by the first
- * radix byte (streaming writes to 256 places; this replaces both the copy a
- * growing array would need and the first in-place radix pass), the old
- * chunks are freed and the array becomes the state's only chunk.  Peak:
- * 16 more bytes per contact during this step.
+ * Our state: a few sorted runs (the partial states of parallel workers,
+ * shards or stored summaries) are merged and counted in one linear pass,
+ * without a copy.  Otherwise the chunks are sorted into one new array
+ * (fcr_radix_into, counting as it goes), the old chunks are freed and the
+ * array becomes the state's only chunk, sorted.  Peak: 16 more bytes per
+ * contact during this step.
  */
 static void
 fcr_state_count(FcrState *st, FcrCounts *c)
 {
-	int64		n = st->n;
 	FcrPair    *dst;
-	int64		start[257];
-	int64		next[256];
 
 	memset(c, 0, sizeof(*c));
-	if (st->nchunks == 1)
+	if (fcr_mergeable(st->chunks, st->nchunks))
 	{
-		fcr_group_count(st->chunks[0].p, st->chunks[0].len, 0, st->window_us, c);
+		fcr_merge(st->chunks, st->nchunks, NULL, st->window_us, c);
 		return;
 	}
-	dst = MemoryContextAllocHuge(st->hdr.eoh_context, Max(n, 1) * sizeof(FcrPair));
-	fcr_advise_huge(dst, (Size) n * sizeof(FcrPair));
-	memset(start, 0, sizeof(start));
+	dst = fcr_alloc_pairs(st->hdr.eoh_context, st->n);
+	fcr_radix_into(st->chunks, st->nchunks, st->n, dst, st->window_us, c);
 	for (int i = 0; i < st->nchunks; i++)
-	{
-		const FcrPair *p = st->chunks[i].p;
-
-		for (int64 j = 0; j < st->chunks[i].len; j++)
-			start[(fcr_mix(p[j].key) >> 56) + 1]++;
-	}
-	for (int b = 0; b < 256; b++)
-		start[b + 1] += start[b];
-	memcpy(next, start, sizeof(next));
-	for (int i = 0; i < st->nchunks; i++)
-	{
-		const FcrPair *p = st->chunks[i].p;
-
-		for (int64 j = 0; j < st->chunks[i].len; j++)
-			dst[next[fcr_mix(p[j].key) >> 56]++] = p[j];
 		pfree(st->chunks[i].p);
-	}
 	st->nchunks = 1;
 	st->chunks[0].p = dst;
-	st->chunks[0].len = n;
-	st->chunks[0].cap = n;
-	st->cap = n;
-	CHECK_FOR_INTERRUPTS();
-	fcr_count_partitions(dst, start, st->window_us, c);
+	st->chunks[0].len = st->n;
+	st->chunks[0].cap = st->n;
+	st->chunks[0].sorted = true;
+	st->chunks[0].cont = false;
+	st->cap = st->n;
 }
 
 /*
- * Counts of a summary: our expanded state is regrouped in place (the value
- * is a multiset, so that changes nothing) and the counts are cached until
- * it grows; anything else is a validated private copy.
+ * Counts of a summary: our expanded state is counted in place (regrouping
+ * it changes nothing, the value is a multiset) and the counts are cached
+ * until it grows; a flat value in canonical order is counted as it is, any
+ * other is sorted into a private copy first.
  */
 static void
 fcr_counts(Datum d, FcrCounts *c)
 {
 	FcrView		v;
 
-	fcr_view(d, &v, true);
-	if (v.state == NULL)
+	if (fcr_our_state(d) == NULL)
 	{
+		/* a flat value: validated and counted in one pass when it is sorted */
+		FcrFlat    *f = (FcrFlat *) PG_DETOAST_DATUM(d);
+
+		fcr_validate_header(f, VARSIZE(f));
 		memset(c, 0, sizeof(*c));
-		fcr_group_count(v.one.p, v.n, 0, v.window_us, c);
+		if (!fcr_validate_count(f->pairs, f->contacts, f->window_us, c))
+		{
+			FcrChunk	one = {f->pairs, f->contacts, f->contacts, false, false};
+			FcrPair    *tmp = palloc_extended((Size) Max(f->contacts, 1) * sizeof(FcrPair), MCXT_ALLOC_HUGE);
+
+			memset(c, 0, sizeof(*c));
+			fcr_radix_into(&one, 1, f->contacts, tmp, f->window_us, c);
+			pfree(tmp);
+		}
 		return;
 	}
+	fcr_view(d, &v);
 	if (v.state->counted_n == v.n)
 	{
 		c->contacts = v.n;
@@ -870,14 +1409,15 @@ fcr_counts(Datum d, FcrCounts *c)
 	{
 		Size		before = MemoryContextMemAllocated(v.state->hdr.eoh_context, true);
 		int			nchunks = v.state->nchunks;
+		bool		merged = fcr_mergeable(v.state->chunks, v.state->nchunks);
 
 		fcr_scratch_bytes = 0;
 		fcr_state_count(v.state, c);
-		/* peak: the chunks, plus the regrouped copy and scratch of the final step */
-		elog(DEBUG1, "ccr fcr state: " INT64_FORMAT " contacts (" INT64_FORMAT " bytes of pairs) in %d chunks; "
-			 "%zu bytes allocated while aggregating, peak %zu bytes in the final step (regrouped copy + %zu bytes scratch)",
-			 v.n, v.n * (int64) sizeof(FcrPair), nchunks, before,
-			 before + (nchunks > 1 ? (Size) v.n * sizeof(FcrPair) : 0) + fcr_scratch_bytes,
+		/* peak: the chunks, plus the sorted copy and scratch of the final step */
+		elog(DEBUG1, "ccr fcr state: " INT64_FORMAT " contacts (" INT64_FORMAT " bytes of pairs) in %d chunks%s; "
+			 "%zu bytes allocated while aggregating, peak %zu bytes in the final step (sorted copy + %zu bytes scratch)",
+			 v.n, v.n * (int64) sizeof(FcrPair), nchunks, merged ? ", merged as sorted runs" : "", before,
+			 before + (merged ? 0 : (Size) v.n * sizeof(FcrPair)) + fcr_scratch_bytes,
 			 fcr_scratch_bytes);
 	}
 	v.state->counted_n = v.n;
@@ -1010,8 +1550,10 @@ fcr_check_compatible(const FcrView *a, const FcrView *b)
 /*
  * combine(a, b): the multiset union.  Inside an aggregate, a is our working
  * state (grown in place) or NULL/flat (copied into a new state in the
- * aggregate context); b is only read, never returned.  Called directly,
- * the result is a fresh flat value.
+ * aggregate context); b is only read, never returned.  Sorted runs (the
+ * flat partial states of parallel workers and shards, stored summaries)
+ * stay runs for the final step to merge.  Called directly, the result is a
+ * fresh flat value in canonical order.
  */
 PG_FUNCTION_INFO_V1(ccr_fcr_summary_combine);
 Datum
@@ -1027,39 +1569,34 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		fcr_view(PG_GETARG_DATUM(0), &a, false);
+		fcr_view(PG_GETARG_DATUM(0), &a);
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	fcr_view(PG_GETARG_DATUM(1), &b, false);
+	/* inside an aggregate, b's pairs are checked while they are copied */
+	fcr_view_checked(PG_GETARG_DATUM(1), &b, !inagg);
 	if (PG_ARGISNULL(0))
 	{
 		a = b;
 		a.n = 0;
 		a.nchunks = 0;
 		a.state = NULL;
+		a.pairs_checked = true;
 	}
 	else
-		fcr_view(PG_GETARG_DATUM(0), &a, false);
+		fcr_view(PG_GETARG_DATUM(0), &a);
 	fcr_check_compatible(&a, &b);
 	fcr_check_limit(a.n + b.n);
 
 	if (!inagg)
 	{
 		FcrFlat    *f = fcr_flat_alloc(a.keytype, a.window_us, a.n + b.n);
-		FcrPair    *dst = f->pairs;
+		FcrChunk   *all = palloc((a.nchunks + b.nchunks) * sizeof(FcrChunk));
 
-		for (int i = 0; i < a.nchunks; i++)
-		{
-			if (a.chunks[i].len)
-				memcpy(dst, a.chunks[i].p, (Size) a.chunks[i].len * sizeof(FcrPair));
-			dst += a.chunks[i].len;
-		}
-		for (int i = 0; i < b.nchunks; i++)
-		{
-			if (b.chunks[i].len)
-				memcpy(dst, b.chunks[i].p, (Size) b.chunks[i].len * sizeof(FcrPair));
-			dst += b.chunks[i].len;
-		}
+		memcpy(all, a.chunks, a.nchunks * sizeof(FcrChunk));
+		memcpy(all + a.nchunks, b.chunks, b.nchunks * sizeof(FcrChunk));
+		if (a.n + b.n > 0)
+			fcr_canonical_into(all, a.nchunks + b.nchunks, a.n + b.n, f->pairs, 0, NULL);
+		pfree(all);
 		PG_RETURN_POINTER(f);
 	}
 
@@ -1067,14 +1604,20 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 	if (st == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))) ||
 		MemoryContextGetParent(st->hdr.eoh_context) != aggcxt)
 	{
-		st = fcr_state_new(aggcxt, a.keytype, a.window_us, a.n + b.n);
-		for (int i = 0; i < a.nchunks; i++)
-			fcr_append(st, a.chunks[i].p, a.chunks[i].len);
+		st = fcr_state_new(aggcxt, a.keytype, a.window_us, 0);
+		fcr_state_add(st, a.chunks, a.nchunks);
 	}
 	if (b.state == st)
 		elog(ERROR, "ccr.fcr_summary_combine cannot combine a state with itself");
-	for (int i = 0; i < b.nchunks; i++)
-		fcr_append(st, b.chunks[i].p, b.chunks[i].len);
+	if (b.pairs_checked)
+		fcr_state_add(st, b.chunks, b.nchunks);
+	else if (b.n >= FCR_RUN_MIN)
+		fcr_add_checked_run(st, b.one.p, b.n);
+	else
+	{
+		(void) fcr_validate_pairs(b.one.p, b.n);
+		fcr_append(st, b.one.p, b.n);
+	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&st->hdr));
 }
 
@@ -1130,7 +1673,7 @@ ccr_fcr_summary_total(PG_FUNCTION_ARGS)
 {
 	FcrView		v;
 
-	fcr_view(PG_GETARG_DATUM(0), &v, false);
+	fcr_view(PG_GETARG_DATUM(0), &v);
 	PG_RETURN_INT64(v.n);
 }
 
@@ -1141,7 +1684,7 @@ ccr_fcr_summary_repeat_window(PG_FUNCTION_ARGS)
 	FcrView		v;
 	Interval   *iv = palloc(sizeof(Interval));
 
-	fcr_view(PG_GETARG_DATUM(0), &v, false);
+	fcr_view(PG_GETARG_DATUM(0), &v);
 	usec_interval(v.window_us, iv);
 	PG_RETURN_INTERVAL_P(iv);
 }
@@ -1267,7 +1810,7 @@ ccr_fcr_summary_in(PG_FUNCTION_ARGS)
 	f = fcr_flat_alloc(keytype, window_us, n);
 	fcr_unpack(raw, n, f->pairs);
 	pfree(raw);
-	fcr_validate_flat(f, VARSIZE(f));
+	fcr_flat_canonicalize(f, fcr_validate_flat(f, VARSIZE(f)));
 	PG_RETURN_POINTER(f);
 }
 
@@ -1281,8 +1824,10 @@ ccr_fcr_summary_out(PG_FUNCTION_ARGS)
 	char	   *raw;
 	StringInfoData buf;
 	int			len;
+	const FcrPair *sorted;
+	FcrPair    *tofree;
 
-	fcr_view(PG_GETARG_DATUM(0), &v, false);
+	fcr_view(PG_GETARG_DATUM(0), &v);
 	rawlen = (Size) v.n * sizeof(FcrPair);
 	enclen = (rawlen + 2) / 3 * 4;
 	if (enclen + 128 >= MaxAllocSize)
@@ -1296,8 +1841,10 @@ ccr_fcr_summary_out(PG_FUNCTION_ARGS)
 					 FCR_FORMAT_VERSION, fcr_key_names[v.keytype], v.window_us, v.n);
 	enlargeStringInfo(&buf, (int) enclen + 1);
 	raw = palloc_extended(rawlen + 1, MCXT_ALLOC_HUGE);
-	for (int i = 0, off = 0; i < v.nchunks; off += (int) v.chunks[i].len, i++)
-		fcr_pack(v.chunks[i].p, v.chunks[i].len, raw + (Size) off * sizeof(FcrPair));
+	sorted = fcr_view_sorted(&v, &tofree);
+	fcr_pack(sorted, v.n, raw);
+	if (tofree)
+		pfree(tofree);
 	len = rawlen ? pg_b64_encode(raw, (int) rawlen, buf.data + buf.len, (int) enclen) : 0;
 	if (len < 0 || (Size) len != enclen)
 		elog(ERROR, "base64 encoding of ccr.fcr_summary failed");
@@ -1344,7 +1891,7 @@ ccr_fcr_summary_recv(PG_FUNCTION_ARGS)
 	f = fcr_flat_alloc(keytype, window_us, n);
 	fcr_unpack(buf->data + buf->cursor, n, f->pairs);
 	buf->cursor = buf->len;
-	fcr_validate_flat(f, VARSIZE(f));
+	fcr_flat_canonicalize(f, fcr_validate_flat(f, VARSIZE(f)));
 	PG_RETURN_POINTER(f);
 }
 
@@ -1356,8 +1903,10 @@ ccr_fcr_summary_send(PG_FUNCTION_ARGS)
 	Size		rawlen;
 	bytea	   *result;
 	char	   *p;
+	const FcrPair *sorted;
+	FcrPair    *tofree;
 
-	fcr_view(PG_GETARG_DATUM(0), &v, false);
+	fcr_view(PG_GETARG_DATUM(0), &v);
 	rawlen = (Size) v.n * sizeof(FcrPair);
 	if (VARHDRSZ + 20 + rawlen > MaxAllocSize)
 		ereport(ERROR,
@@ -1377,7 +1926,9 @@ ccr_fcr_summary_send(PG_FUNCTION_ARGS)
 		memcpy(p + 4, &w, 8);
 		memcpy(p + 12, &n, 8);
 	}
-	for (int i = 0, off = 0; i < v.nchunks; off += (int) v.chunks[i].len, i++)
-		fcr_pack(v.chunks[i].p, v.chunks[i].len, p + 20 + (Size) off * sizeof(FcrPair));
+	sorted = fcr_view_sorted(&v, &tofree);
+	fcr_pack(sorted, v.n, p + 20);
+	if (tofree)
+		pfree(tofree);
 	PG_RETURN_BYTEA_P(result);
 }

@@ -27,7 +27,7 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
 		   ('x' || encode(substring(b FROM 1 + 16 * i FOR 8), 'hex'))::bit(64)::bigint,
 		   timestamptz '2000-01-01 00:00+00'
 			 + ('x' || encode(substring(b FROM 9 + 16 * i FOR 8), 'hex'))::bit(64)::bigint * interval '1 microsecond'
-	FROM (SELECT decode(split_part(s::text, ' pairs=', 2), 'base64') AS b) x,
+	FROM (SELECT decode(split_part(s::text, ' pairs=', 2), 'base64') AS b OFFSET 0) x,
 		 generate_series(0, length(b) / 16 - 1) i
 $$;
 
@@ -36,7 +36,7 @@ CREATE FUNCTION regress.fcr_reversed(s ccr.fcr_summary) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT AS $$
 	SELECT split_part(s::text, ' pairs=', 1) || ' pairs='
 		   || translate(encode(string_agg(substring(b FROM 1 + 16 * i FOR 16), ''::bytea ORDER BY i DESC), 'base64'), E'\n', '')
-	FROM (SELECT decode(split_part(s::text, ' pairs=', 2), 'base64') AS b) x,
+	FROM (SELECT decode(split_part(s::text, ' pairs=', 2), 'base64') AS b OFFSET 0) x,
 		 generate_series(0, length(b) / 16 - 1) i
 $$;
 

@@ -77,24 +77,38 @@ typedef struct FcrPair
 	int64		ts;
 } FcrPair;
 
+/*
+ * The common summary header (summary.c); this family's own 16 bits of it
+ * are two bytes, read and written bytewise so the layout is the same on
+ * every host: the customer key type, then a reserved byte (0).
+ */
 typedef struct FcrFlat
 {
-	int32		vl_len_;
-	uint8		version;
-	uint8		family;
-	uint8		keytype;
-	uint8		flags;			/* reserved, 0 */
+	CcrSummaryHeader hdr;
 	int64		window_us;
 	int64		contacts;
 	FcrPair		pairs[FLEXIBLE_ARRAY_MEMBER];
 } FcrFlat;
 
 #define FCR_HDRSZ	offsetof(FcrFlat, pairs)
+#define FCR_TYPE_NAME "ccr.fcr_summary"
+#define FCR_KEYTYPE(f) (((const uint8 *) &(f)->hdr.flags)[0])
+#define FCR_RESERVED(f) (((const uint8 *) &(f)->hdr.flags)[1])
+
+static inline uint16
+fcr_header_flags(uint8 keytype)
+{
+	uint16		flags = 0;
+
+	((uint8 *) &flags)[0] = keytype;
+	return flags;
+}
 
 /* Largest state whose flat form fits a varlena (1 GB). */
 #define FCR_HARD_MAX_CONTACTS ((int) ((MaxAllocSize - FCR_HDRSZ) / sizeof(FcrPair)))
 
 StaticAssertDecl(offsetof(FcrFlat, pairs) == 24, "FcrFlat header is 24 bytes");
+StaticAssertDecl(offsetof(FcrFlat, window_us) == sizeof(CcrSummaryHeader), "the window follows the common header");
 StaticAssertDecl(sizeof(FcrPair) == 16, "a contact is 16 bytes");
 
 /* A block of contacts; a state is a list of them, never reallocated. */
@@ -898,11 +912,7 @@ fcr_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size
 
 	Assert(allocated_size == fcr_get_flat_size(eohptr));
 	memset(f, 0, FCR_HDRSZ);
-	SET_VARSIZE(f, allocated_size);
-	f->version = FCR_FORMAT_VERSION;
-	f->family = FCR_FAMILY_TAG;
-	f->keytype = st->keytype;
-	f->flags = 0;
+	ccr_summary_init(&f->hdr, allocated_size, FCR_FAMILY_TAG, fcr_header_flags(st->keytype));
 	f->window_us = st->window_us;
 	f->contacts = st->n;
 	if (st->n > 0)
@@ -1132,10 +1142,7 @@ fcr_invalid(const char *detail) pg_attribute_noreturn();
 static void
 fcr_invalid(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid ccr.fcr_summary value"),
-			 errdetail("%s", detail)));
+	ccr_summary_invalid(FCR_TYPE_NAME, detail);
 }
 
 /* Everything but the size, which the callers check against their source. */
@@ -1187,9 +1194,8 @@ fcr_validate_pairs(const FcrPair *p, int64 n)
 static void
 fcr_validate_header(const FcrFlat *f, Size size)
 {
-	if (size < FCR_HDRSZ)
-		fcr_invalid("value is too short");
-	fcr_validate_fields(f->version, f->family, f->keytype, f->flags, f->window_us, f->contacts);
+	ccr_header_validate(FCR_TYPE_NAME, FCR_FAMILY_TAG, &f->hdr, size, FCR_HDRSZ, 0xFFFF);
+	fcr_validate_fields(f->hdr.version, f->hdr.family, FCR_KEYTYPE(f), FCR_RESERVED(f), f->window_us, f->contacts);
 	if (size != FCR_HDRSZ + (Size) f->contacts * sizeof(FcrPair))
 		fcr_invalid(psprintf("size is %zu bytes, expected %zu for " INT64_FORMAT " contacts",
 							 (size_t) size, (size_t) (FCR_HDRSZ + (Size) f->contacts * sizeof(FcrPair)),
@@ -1283,7 +1289,7 @@ fcr_view_checked(Datum d, FcrView *v, bool check_pairs)
 		v->one.sorted = false;
 	}
 	v->pairs_checked = check_pairs;
-	v->keytype = f->keytype;
+	v->keytype = FCR_KEYTYPE(f);
 	v->window_us = f->window_us;
 	v->n = f->contacts;
 	v->one.p = f->pairs;
@@ -1522,10 +1528,7 @@ fcr_flat_alloc(uint8 keytype, int64 window_us, int64 n)
 	FcrFlat    *f = palloc_extended(size, MCXT_ALLOC_HUGE);
 
 	memset(f, 0, FCR_HDRSZ);
-	SET_VARSIZE(f, size);
-	f->version = FCR_FORMAT_VERSION;
-	f->family = FCR_FAMILY_TAG;
-	f->keytype = keytype;
+	ccr_summary_init(&f->hdr, size, FCR_FAMILY_TAG, fcr_header_flags(keytype));
 	f->window_us = window_us;
 	f->contacts = n;
 	return f;
@@ -1691,19 +1694,6 @@ ccr_fcr_summary_repeat_window(PG_FUNCTION_ARGS)
 
 /* ---------- text I/O ---------- */
 
-static void
-fcr_syntax(const char *str, const char *detail) pg_attribute_noreturn();
-
-static void
-fcr_syntax(const char *str, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type ccr.fcr_summary: \"%.200s%s\"",
-					str, strlen(str) > 200 ? "..." : ""),
-			 errdetail("%s", detail)));
-}
-
 /* Packs n pairs big-endian into dst (16n bytes). */
 static void
 fcr_pack(const FcrPair *p, int64 n, char *dst)
@@ -1733,45 +1723,14 @@ fcr_unpack(const char *src, int64 n, FcrPair *p)
 	}
 }
 
-/* "name=<integer>" at *pp, strictly: optional '-', digits, no overflow. */
-static int64
-fcr_read_int(const char *str, const char **pp, const char *name)
-{
-	const char *p = *pp;
-	size_t		len = strlen(name);
-	bool		neg = false;
-	uint64		v = 0;
-	const char *digits;
-
-	if (strncmp(p, name, len) != 0 || p[len] != '=')
-		fcr_syntax(str, psprintf("expected \"%s=\"", name));
-	p += len + 1;
-	if (*p == '-')
-		neg = true, p++;
-	digits = p;
-	while (*p >= '0' && *p <= '9')
-	{
-		if (v > (PG_UINT64_MAX - 9) / 10)
-			fcr_syntax(str, psprintf("value of \"%s\" is out of range", name));
-		v = v * 10 + (*p++ - '0');
-	}
-	if (p == digits)
-		fcr_syntax(str, psprintf("\"%s\" needs an integer", name));
-	if (*p != ' ')
-		fcr_syntax(str, psprintf("expected one space after the value of \"%s\"", name));
-	if (v > (uint64) PG_INT64_MAX)
-		fcr_syntax(str, psprintf("value of \"%s\" is out of range", name));
-	*pp = p + 1;
-	return neg ? -(int64) v : (int64) v;
-}
-
 PG_FUNCTION_INFO_V1(ccr_fcr_summary_in);
 Datum
 ccr_fcr_summary_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
-	int64		version;
+	CcrScan		sc;
+	const char *p;
+	char	   *key;
 	uint8		keytype;
 	int64		window_us;
 	int64		n;
@@ -1780,33 +1739,33 @@ ccr_fcr_summary_in(PG_FUNCTION_ARGS)
 	FcrFlat    *f;
 	char	   *raw;
 
-	version = fcr_read_int(str, &p, "v");
-	if (version != FCR_FORMAT_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unsupported ccr.fcr_summary format version " INT64_FORMAT, version)));
-	if (strncmp(p, "key=bigint ", 11) == 0)
-		keytype = FCR_KEY_BIGINT, p += 11;
-	else if (strncmp(p, "key=text ", 9) == 0)
-		keytype = FCR_KEY_TEXT, p += 9;
+	ccr_scan_begin(&sc, FCR_TYPE_NAME, str);
+	ccr_scan_key(&sc, "key");
+	key = ccr_scan_word(&sc, "key");
+	if (strcmp(key, "bigint") == 0)
+		keytype = FCR_KEY_BIGINT;
+	else if (strcmp(key, "text") == 0)
+		keytype = FCR_KEY_TEXT;
 	else
-		fcr_syntax(str, "expected \"key=bigint \" or \"key=text \"");
-	window_us = fcr_read_int(str, &p, "window_us");
-	n = fcr_read_int(str, &p, "contacts");
+		ccr_scan_error(&sc, "expected \"key=bigint \" or \"key=text \"");
+	window_us = ccr_scan_key_int64(&sc, "window_us");
+	n = ccr_scan_key_int64(&sc, "contacts");
 	fcr_validate_fields(FCR_FORMAT_VERSION, FCR_FAMILY_TAG, keytype, 0, window_us, n);
 	fcr_check_limit(n);
-	if (strncmp(p, "pairs=", 6) != 0)
-		fcr_syntax(str, "expected \"pairs=\"");
-	p += 6;
-	b64len = strlen(p);
+	ccr_scan_key(&sc, "pairs");
+	p = sc.p;
+	while (*sc.p != '\0' && !ccr_scan_sep(*sc.p))
+		sc.p++;
+	ccr_scan_finish(&sc);
+	b64len = (size_t) (sc.p - p);
 	rawlen = (Size) n * sizeof(FcrPair);
 	if (b64len != (rawlen + 2) / 3 * 4)
-		fcr_syntax(str, psprintf("pairs has %zu base64 characters, expected %zu for " INT64_FORMAT " contacts",
-								 b64len, (size_t) ((rawlen + 2) / 3 * 4), n));
+		ccr_scan_error(&sc, psprintf("pairs has %zu base64 characters, expected %zu for " INT64_FORMAT " contacts",
+									 b64len, (size_t) ((rawlen + 2) / 3 * 4), n));
 	raw = palloc_extended(pg_b64_dec_len((int) b64len) + 1, MCXT_ALLOC_HUGE);
 	if (b64len > 0 &&
 		pg_b64_decode(p, (int) b64len, raw, pg_b64_dec_len((int) b64len)) != (int) rawlen)
-		fcr_syntax(str, "pairs is not valid base64 of the packed contacts");
+		ccr_scan_error(&sc, "pairs is not valid base64 of the packed contacts");
 	f = fcr_flat_alloc(keytype, window_us, n);
 	fcr_unpack(raw, n, f->pairs);
 	pfree(raw);
@@ -1870,10 +1829,7 @@ ccr_fcr_summary_recv(PG_FUNCTION_ARGS)
 	FcrFlat    *f;
 
 	if (buf->len - buf->cursor < 20)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary ccr.fcr_summary value"),
-				 errdetail("%d bytes, expected at least 20", buf->len - buf->cursor)));
+		ccr_binary_invalid(FCR_TYPE_NAME, psprintf("%d bytes, expected at least 20", buf->len - buf->cursor));
 	version = pq_getmsgbyte(buf);
 	family = pq_getmsgbyte(buf);
 	keytype = pq_getmsgbyte(buf);
@@ -1882,11 +1838,8 @@ ccr_fcr_summary_recv(PG_FUNCTION_ARGS)
 	n = pq_getmsgint64(buf);
 	fcr_validate_fields(version, family, keytype, flags, window_us, n);
 	if ((int64) (buf->len - buf->cursor) != n * (int64) sizeof(FcrPair))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary ccr.fcr_summary value"),
-				 errdetail("%d bytes of contacts, expected " INT64_FORMAT,
-						   buf->len - buf->cursor, n * (int64) sizeof(FcrPair))));
+		ccr_binary_invalid(FCR_TYPE_NAME, psprintf("%d bytes of contacts, expected " INT64_FORMAT,
+												   buf->len - buf->cursor, n * (int64) sizeof(FcrPair)));
 	fcr_check_limit(n);
 	f = fcr_flat_alloc(keytype, window_us, n);
 	fcr_unpack(buf->data + buf->cursor, n, f->pairs);

@@ -1,0 +1,582 @@
+
+-- ===================== continuous KPI layer: definitions =====================
+-- Storage (rollup tables, pending-key logs) is in src/sql/0.3.0/10_kpi_layer.sql.
+-- Each rollup is defined once here and used by the capture, the refresh,
+-- the rebuild, the real-time views and the _live views:
+--
+--   ccr.kpi_contact_summaries(since, until, grain)  the summaries of the
+--       contacts offered in [since, until) per key of a grain: 'hour' (local
+--       hour x queue x channel), 'day', 'month' (local day/month x queue x
+--       channel) or 'agent_day' (local day x agent);
+--   ccr.kpi_quality_summaries(since, until)  CES/QA per local day x agent;
+--   ccr.kpi_period_summaries(grain, since, until)  days and months as
+--       ccr.rollup() of the current hourly rows.
+--
+-- Every summary is made of integer counters, so a key computed from its
+-- contacts, from its hours, or in another order has the same value and
+-- text: the refresh, the rebuild and the _live views agree bit for bit.
+
+-- One reader for every setting (absent row = default).
+CREATE OR REPLACE FUNCTION ccr.setting(setting_name text, fallback text) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT coalesce((SELECT s.value FROM ccr.settings s WHERE s.name = setting_name), fallback) $$;
+COMMENT ON FUNCTION ccr.setting(text, text) IS 'the value of an extension setting (ccr.settings), or fallback when it is not set';
+
+CREATE OR REPLACE FUNCTION ccr.timezone() RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('timezone', 'UTC') $$;
+CREATE OR REPLACE FUNCTION ccr.kpi_threshold_s() RETURNS double precision
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('kpi_threshold_s', '20')::double precision $$;
+CREATE OR REPLACE FUNCTION ccr.kpi_short_abandon_s() RETURNS double precision
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('kpi_short_abandon_s', '0')::double precision $$;
+CREATE OR REPLACE FUNCTION ccr.kpi_policy() RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('kpi_policy', 'negative') $$;
+CREATE OR REPLACE FUNCTION ccr.staffing_target_sl() RETURNS double precision
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('staffing_target_sl', '0.8')::double precision $$;
+CREATE OR REPLACE FUNCTION ccr.staffing_max_occupancy() RETURNS double precision
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('staffing_max_occupancy', '1')::double precision $$;
+CREATE OR REPLACE FUNCTION ccr.staffing_shrinkage() RETURNS double precision
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('staffing_shrinkage', '0')::double precision $$;
+
+CREATE OR REPLACE FUNCTION ccr.kpi_fcr_window() RETURNS interval
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('kpi_fcr_window', '7 days')::interval $$;
+COMMENT ON FUNCTION ccr.kpi_fcr_window() IS 'repeat-contact FCR window of the KPI views, default 7 days; set with ccr.set_kpi_fcr_window()';
+CREATE OR REPLACE FUNCTION ccr.kpi_realtime() RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT ccr.setting('kpi_realtime', 'true')::boolean $$;
+COMMENT ON FUNCTION ccr.kpi_realtime() IS 'whether the KPI views add the keys changed since the last refresh, computed live (default true); set with ccr.set_kpi_realtime()';
+
+-- Every KPI parameter in one row, read once per query (its subqueries are
+-- init plans).  fcr_window is in seconds only, so "7 days" means 604800 s
+-- whatever the session's time zone (interval arithmetic on days would
+-- follow the session's daylight saving changes).
+CREATE OR REPLACE FUNCTION ccr.kpi_params()
+	RETURNS TABLE (tz text, threshold_s double precision, short_abandon_s double precision, policy text,
+				   fcr_window interval, realtime boolean)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+SELECT (SELECT ccr.timezone()), (SELECT ccr.kpi_threshold_s()), (SELECT ccr.kpi_short_abandon_s()),
+	   (SELECT ccr.kpi_policy()), (SELECT extract(epoch FROM ccr.kpi_fcr_window()) * interval '1 second'),
+	   (SELECT ccr.kpi_realtime())
+$$;
+COMMENT ON FUNCTION ccr.kpi_params() IS 'internal: every KPI parameter in one row (time zone, service-level threshold, short-abandon bound, policy, FCR window in seconds, real-time flag)';
+
+-- ---------------------------------------------------------------------------
+-- Repeat-contact FCR of one contact against its customer's whole history
+-- (spec "Repeat-contact FCR"): first when no contact of the customer lies
+-- within the window before, resolved when also none within the window
+-- after.  Contacts at the same instant are ordered by contact_id, so each
+-- is counted once and in one queue whatever the scan order.
+CREATE OR REPLACE FUNCTION ccr.kpi_repeat_flags(contact_id bigint, customer text, at timestamptz, fcr_window interval)
+	RETURNS TABLE (first_contact boolean, resolved_first_contact boolean)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+SELECT f.first_contact,
+	   f.first_contact AND NOT EXISTS (
+		   SELECT 1 FROM ccr.contacts d
+		   WHERE d.customer = kpi_repeat_flags.customer
+				 AND d.offered_at >= kpi_repeat_flags.at AND d.offered_at <= kpi_repeat_flags.at + fcr_window
+				 AND (d.offered_at > kpi_repeat_flags.at OR d.contact_id > kpi_repeat_flags.contact_id))
+FROM (SELECT kpi_repeat_flags.customer IS NOT NULL AND NOT EXISTS (
+		  SELECT 1 FROM ccr.contacts d
+		  WHERE d.customer = kpi_repeat_flags.customer
+				AND d.offered_at >= kpi_repeat_flags.at - fcr_window AND d.offered_at <= kpi_repeat_flags.at
+				AND (d.offered_at < kpi_repeat_flags.at OR d.contact_id < kpi_repeat_flags.contact_id)) AS first_contact) f
+$$;
+COMMENT ON FUNCTION ccr.kpi_repeat_flags(bigint, text, timestamptz, interval) IS 'internal: whether a contact is a first contact (none of the same customer within the window before; ties by contact_id) and a resolved one (none within the window after)';
+
+-- The local bucket of a contact for a grain, and where its contacts end:
+-- reading [bucket, kpi_read_until) and keeping the rows of the bucket is
+-- exact whatever the zone's offset changes.
+CREATE OR REPLACE FUNCTION ccr.kpi_read_until(grain text, bucket timestamptz, tz text) RETURNS timestamptz
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+SELECT CASE grain WHEN 'hour' THEN bucket + interval '2 hours'
+				  WHEN 'month' THEN (date_trunc('month', bucket AT TIME ZONE tz) + interval '1 month') AT TIME ZONE tz + interval '2 hours'
+				  ELSE (date_trunc('day', bucket AT TIME ZONE tz) + interval '1 day') AT TIME ZONE tz + interval '2 hours' END
+$$;
+COMMENT ON FUNCTION ccr.kpi_read_until(text, timestamptz, text) IS 'internal: an instant after every contact of the local bucket (hour, day, agent_day or month) starting at bucket';
+
+-- The summaries of contacts offered in [since, until) per key of a grain.
+-- k1, k2 are queue, channel (agent, NULL for agent_day).  Inlined into its
+-- callers, so their filters on bucket and keys reach the indexes.
+CREATE OR REPLACE FUNCTION ccr.kpi_contact_summaries(since timestamptz, until timestamptz, grain text)
+	RETURNS TABLE (bucket timestamptz, k1 text, k2 text, contacts bigint,
+				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
+				   csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint)
+	LANGUAGE sql STABLE
+	AS $$
+SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.offered_at, p.tz),
+	   CASE WHEN grain = 'agent_day' THEN c.agent ELSE c.queue END,
+	   CASE WHEN grain = 'agent_day' THEN NULL ELSE c.channel END,
+	   count(*),
+	   ccr.sl_agg(c.wait_s, c.answered, p.threshold_s, p.short_abandon_s),
+	   ccr.aht_agg(c.talk_s, c.hold_s, c.acw_s),
+	   ccr.rate_agg(c.fcr),
+	   ccr.rate_agg(c.resolved),
+	   ccr.csat_agg(c.csat_score, c.csat_scale),
+	   ccr.nps_agg(c.nps_score),
+	   count(*) FILTER (WHERE f.first_contact),
+	   count(*) FILTER (WHERE f.resolved_first_contact)
+FROM ccr.contacts c
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_repeat_flags(c.contact_id, c.customer, c.offered_at, p.fcr_window) f
+WHERE c.offered_at >= since AND c.offered_at < until
+	  AND (grain <> 'agent_day' OR c.agent IS NOT NULL)
+GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION ccr.kpi_contact_summaries(timestamptz, timestamptz, text) IS 'internal: KPI summaries and repeat-contact FCR counts of the contacts offered in [since, until), per local bucket of grain (hour, day, month: x queue x channel; agent_day: x agent)';
+
+-- Quality per local day and agent: CES, answered and surveyed contacts of
+-- the agent's contacts, and QA evaluations (on the day of the evaluated
+-- contact, else of the evaluation), for [since, until).  Two parts, so the
+-- live view can leave QA out for a caller who may not read evaluations.
+CREATE OR REPLACE FUNCTION ccr.kpi_ces_summaries(since timestamptz, until timestamptz)
+	RETURNS TABLE (bucket timestamptz, agent text, ces ccr.ces_summary, answered bigint, surveyed bigint)
+	LANGUAGE sql STABLE
+	AS $$
+SELECT date_trunc('day', c.offered_at, p.tz), c.agent,
+	   -- ccr.contacts keeps no CES scale (only ces_score >= 1): mean of the scores as stored
+	   ccr.ces_agg(c.ces_score, greatest(c.ces_score, 2)),
+	   count(*) FILTER (WHERE c.answered),
+	   count(*) FILTER (WHERE c.answered AND (c.csat_score IS NOT NULL OR c.nps_score IS NOT NULL
+											  OR c.ces_score IS NOT NULL))
+FROM ccr.contacts c, ccr.kpi_params() p
+WHERE c.agent IS NOT NULL AND c.offered_at >= since AND c.offered_at < until
+GROUP BY 1, 2
+$$;
+COMMENT ON FUNCTION ccr.kpi_ces_summaries(timestamptz, timestamptz) IS 'internal: CES summary, answered and surveyed contacts per local day and agent of the contacts offered in [since, until)';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_qa_summaries(since timestamptz, until timestamptz)
+	RETURNS TABLE (bucket timestamptz, agent text, qa ccr.qa_summary)
+	LANGUAGE sql STABLE
+	AS $$
+SELECT date_trunc('day', coalesce(ct.offered_at, e.evaluated_at), p.tz), e.agent,
+	   ccr.qa_agg(e.earned, e.possible, e.auto_fail)
+FROM ccr.qa_evaluations e
+	 LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id
+	 CROSS JOIN ccr.kpi_params() p
+WHERE coalesce(ct.offered_at, e.evaluated_at) >= since AND coalesce(ct.offered_at, e.evaluated_at) < until
+GROUP BY 1, 2
+$$;
+COMMENT ON FUNCTION ccr.kpi_qa_summaries(timestamptz, timestamptz) IS 'internal: QA summaries per local day (of the evaluated contact, else of the evaluation) and agent in [since, until)';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_qa_visible(since timestamptz, until timestamptz)
+	RETURNS TABLE (bucket timestamptz, agent text, qa ccr.qa_summary)
+	LANGUAGE plpgsql STABLE
+	AS $$
+BEGIN
+	IF pg_catalog.has_table_privilege('ccr.qa_evaluations', 'SELECT')
+	   AND pg_catalog.has_table_privilege('ccr.contacts', 'SELECT') THEN
+		RETURN QUERY SELECT * FROM ccr.kpi_qa_summaries(since, until);
+	END IF;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_qa_visible(timestamptz, timestamptz) IS 'internal: ccr.kpi_qa_summaries for a caller who may read ccr.qa_evaluations, else no rows';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_quality_summaries(since timestamptz, until timestamptz)
+	RETURNS TABLE (bucket timestamptz, agent text, ces ccr.ces_summary, qa ccr.qa_summary,
+				   answered bigint, surveyed bigint)
+	LANGUAGE sql STABLE
+	AS $$
+SELECT bucket, agent, c.ces, q.qa, coalesce(c.answered, 0), coalesce(c.surveyed, 0)
+FROM ccr.kpi_ces_summaries(since, until) c FULL JOIN ccr.kpi_qa_summaries(since, until) q USING (bucket, agent)
+$$;
+COMMENT ON FUNCTION ccr.kpi_quality_summaries(timestamptz, timestamptz) IS 'internal: CES and QA summaries, answered and surveyed contacts per local day and agent for [since, until)';
+
+-- ---------------------------------------------------------------------------
+-- One key's summaries, for the refresh and the real-time views.  Owner's
+-- rights: a BI role reading ccr.kpi_hourly needs no grant on ccr.contacts
+-- (as with the stored rows).  Not inlined: each call is planned with its
+-- key, so it reads that key's contacts through the indexes.
+CREATE OR REPLACE FUNCTION ccr.kpi_hour_key_summaries(key_bucket timestamptz, key_queue text, key_channel text)
+	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
+				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER
+	ROWS 1
+	SET search_path = pg_catalog, pg_temp
+	-- each call reads a few rows: compiling it would cost more
+	SET jit = off
+	AS $$
+SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
+FROM ccr.kpi_params() p,
+	 LATERAL ccr.kpi_contact_summaries(key_bucket, ccr.kpi_read_until('hour', key_bucket, p.tz), 'hour') x
+WHERE x.bucket = key_bucket AND x.k2 = key_channel
+	  AND (x.k1 = key_queue OR (key_queue IS NULL AND x.k1 IS NULL))
+$$;
+COMMENT ON FUNCTION ccr.kpi_hour_key_summaries(timestamptz, text, text) IS 'internal: the KPI summaries of one (local hour, queue, channel) key, computed from its contacts';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_agent_key_summaries(key_day date, key_agent text)
+	RETURNS TABLE (bucket timestamptz, contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
+				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER
+	ROWS 1
+	SET search_path = pg_catalog, pg_temp
+	-- each call reads a few rows: compiling it would cost more
+	SET jit = off
+	AS $$
+SELECT x.bucket, x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
+FROM ccr.kpi_params() p,
+	 LATERAL ccr.kpi_contact_summaries(key_day::timestamp AT TIME ZONE p.tz,
+									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz), 'agent_day') x
+WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.k1 = key_agent
+$$;
+COMMENT ON FUNCTION ccr.kpi_agent_key_summaries(date, text) IS 'internal: the KPI summaries of one (local day, agent) key, computed from its contacts';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_quality_key_summaries(key_day date, key_agent text)
+	RETURNS TABLE (bucket timestamptz, ces ccr.ces_summary, qa ccr.qa_summary, answered bigint, surveyed bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER
+	ROWS 1
+	SET search_path = pg_catalog, pg_temp
+	-- each call reads a few rows: compiling it would cost more
+	SET jit = off
+	AS $$
+SELECT x.bucket, x.ces, x.qa, x.answered, x.surveyed
+FROM ccr.kpi_params() p,
+	 LATERAL ccr.kpi_quality_summaries(key_day::timestamp AT TIME ZONE p.tz,
+									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
+WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent
+$$;
+COMMENT ON FUNCTION ccr.kpi_quality_key_summaries(date, text) IS 'internal: the quality summaries of one (local day, agent) key';
+
+-- ---------------------------------------------------------------------------
+-- Pending keys: what the logs name, with the FCR neighbours of changed
+-- contacts resolved to their keys.
+CREATE OR REPLACE FUNCTION ccr.kpi_neighbour_keys(customer text, first_at timestamptz, last_at timestamptz)
+	RETURNS TABLE (bucket timestamptz, queue text, channel text, day date, agent text)
+	LANGUAGE sql STABLE SECURITY DEFINER
+	ROWS 20
+	SET search_path = pg_catalog, pg_temp
+	-- each call reads a few rows: compiling it would cost more
+	SET jit = off
+	AS $$
+SELECT date_trunc('hour', c.offered_at, p.tz), c.queue, c.channel, (c.offered_at AT TIME ZONE p.tz)::date, c.agent
+FROM ccr.contacts c, ccr.kpi_params() p
+WHERE c.customer = kpi_neighbour_keys.customer
+	  AND c.offered_at >= first_at - p.fcr_window AND c.offered_at <= last_at + p.fcr_window
+UNION ALL
+-- no customer: a bulk change, every customer of the period
+SELECT date_trunc('hour', c.offered_at, p.tz), c.queue, c.channel, (c.offered_at AT TIME ZONE p.tz)::date, c.agent
+FROM ccr.contacts c, ccr.kpi_params() p
+WHERE kpi_neighbour_keys.customer IS NULL AND c.customer IS NOT NULL
+	  AND c.offered_at >= first_at - p.fcr_window AND c.offered_at <= last_at + p.fcr_window
+$$;
+COMMENT ON FUNCTION ccr.kpi_neighbour_keys(text, timestamptz, timestamptz) IS 'internal: the hour and agent-day keys of the contacts of a customer (NULL: of every customer) whose repeat-contact FCR a change between first_at and last_at can alter (those within the FCR window of it)';
+
+CREATE OR REPLACE VIEW ccr.kpi_pending_hour_keys AS
+SELECT h.bucket, h.queue, h.channel FROM ccr.kpi_pending_hours h
+UNION
+SELECT n.bucket, n.queue, n.channel
+FROM ccr.kpi_pending_customers pc
+	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n;
+COMMENT ON VIEW ccr.kpi_pending_hour_keys IS 'internal: distinct (local hour, queue, channel) keys changed since the last refresh, FCR neighbours included';
+
+CREATE OR REPLACE VIEW ccr.kpi_pending_agent_day_keys AS
+SELECT a.day, a.agent FROM ccr.kpi_pending_agent_days a
+UNION
+SELECT n.day, n.agent
+FROM ccr.kpi_pending_customers pc
+	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n
+WHERE n.agent IS NOT NULL;
+COMMENT ON VIEW ccr.kpi_pending_agent_day_keys IS 'internal: distinct (local day, agent) keys changed since the last refresh, FCR neighbours included';
+
+-- The days and months above an hour.
+CREATE OR REPLACE FUNCTION ccr.kpi_periods_of(hour timestamptz)
+	RETURNS TABLE (grain text, bucket timestamptz)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$ SELECT g, date_trunc(g, hour, p.tz) FROM ccr.kpi_params() p, unnest(ARRAY['day', 'month']) g $$;
+COMMENT ON FUNCTION ccr.kpi_periods_of(timestamptz) IS 'internal: the local day and month (grain, bucket) that contain an hour bucket';
+
+CREATE OR REPLACE VIEW ccr.kpi_pending_period_keys AS
+SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
+FROM ccr.kpi_pending_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
+COMMENT ON VIEW ccr.kpi_pending_period_keys IS 'internal: distinct (grain day or month, local bucket, queue, channel) keys above the pending hours';
+
+-- ---------------------------------------------------------------------------
+-- Current rows: stored rows of clean keys, and pending keys computed live
+-- (stored rows only with ccr.set_kpi_realtime(false)).  Filters on bucket,
+-- day, queue or agent reach both the rollup's index and the pending keys.
+CREATE OR REPLACE VIEW ccr.kpi_hourly_current AS
+SELECT r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
+	   r.first_contacts, r.resolved_first_contacts
+FROM ccr.kpi_hourly_rollup r
+WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_hour_keys k, ccr.kpi_params() p
+				  WHERE p.realtime AND k.bucket = r.bucket AND k.queue IS NOT DISTINCT FROM r.queue
+						AND k.channel = r.channel)
+UNION ALL
+SELECT k.bucket, k.queue, k.channel, s.*
+FROM ccr.kpi_pending_hour_keys k
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_hour_key_summaries(k.bucket, k.queue, k.channel) s
+WHERE p.realtime;
+COMMENT ON VIEW ccr.kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
+
+-- Days and months from the current hours (ccr.rollup of summaries, never
+-- of rates), for [since, until).
+CREATE OR REPLACE FUNCTION ccr.kpi_period_summaries(grain text, since timestamptz, until timestamptz)
+	RETURNS TABLE (bucket timestamptz, queue text, channel text, contacts bigint,
+				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
+				   csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint)
+	LANGUAGE sql STABLE
+	AS $$
+SELECT date_trunc(grain, h.bucket, p.tz), h.queue, h.channel,
+	   sum(h.contacts)::bigint, ccr.rollup(h.sl), ccr.rollup(h.aht), ccr.rollup(h.fcr), ccr.rollup(h.resolution),
+	   ccr.rollup(h.csat), ccr.rollup(h.nps), sum(h.first_contacts)::bigint, sum(h.resolved_first_contacts)::bigint
+FROM ccr.kpi_hourly_current h, ccr.kpi_params() p
+WHERE h.bucket >= since AND h.bucket < until
+GROUP BY 1, 2, 3
+$$;
+COMMENT ON FUNCTION ccr.kpi_period_summaries(text, timestamptz, timestamptz) IS 'internal: KPI summaries per local day or month (grain), queue and channel, rolled up from the current hourly rows in [since, until)';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_period_key_summaries(grain text, key_bucket timestamptz, key_queue text, key_channel text)
+	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
+				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint)
+	LANGUAGE sql STABLE SECURITY DEFINER
+	ROWS 1
+	SET search_path = pg_catalog, pg_temp
+	-- each call reads a few rows: compiling it would cost more
+	SET jit = off
+	AS $$
+SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
+FROM ccr.kpi_params() p,
+	 LATERAL ccr.kpi_period_summaries(grain, key_bucket, ccr.kpi_read_until(grain, key_bucket, p.tz)) x
+WHERE x.bucket = key_bucket AND x.channel = key_channel
+	  AND (x.queue = key_queue OR (key_queue IS NULL AND x.queue IS NULL))
+$$;
+COMMENT ON FUNCTION ccr.kpi_period_key_summaries(text, timestamptz, text, text) IS 'internal: the KPI summaries of one (local day or month, queue, channel) key, rolled up from its current hours';
+
+CREATE OR REPLACE VIEW ccr.kpi_daily_current AS
+SELECT r.bucket, r.day, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
+	   r.first_contacts, r.resolved_first_contacts
+FROM ccr.kpi_daily_rollup r
+WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_period_keys k, ccr.kpi_params() p
+				  WHERE p.realtime AND k.grain = 'day' AND k.bucket = r.bucket
+						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
+UNION ALL
+SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
+FROM ccr.kpi_pending_period_keys k
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('day', k.bucket, k.queue, k.channel) s
+WHERE p.realtime AND k.grain = 'day';
+COMMENT ON VIEW ccr.kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
+
+CREATE OR REPLACE VIEW ccr.kpi_monthly_current AS
+SELECT r.month, r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
+	   r.first_contacts, r.resolved_first_contacts
+FROM ccr.kpi_monthly_rollup r
+WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_period_keys k, ccr.kpi_params() p
+				  WHERE p.realtime AND k.grain = 'month' AND k.bucket = r.bucket
+						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
+UNION ALL
+SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
+FROM ccr.kpi_pending_period_keys k
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('month', k.bucket, k.queue, k.channel) s
+WHERE p.realtime AND k.grain = 'month';
+COMMENT ON VIEW ccr.kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
+
+CREATE OR REPLACE VIEW ccr.kpi_agent_daily_current AS
+SELECT r.bucket, r.day, r.agent, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
+	   r.first_contacts, r.resolved_first_contacts
+FROM ccr.kpi_agent_daily_rollup r
+WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_agent_day_keys k, ccr.kpi_params() p
+				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
+UNION ALL
+SELECT s.bucket, k.day, k.agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
+	   s.first_contacts, s.resolved_first_contacts
+FROM ccr.kpi_pending_agent_day_keys k
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_agent_key_summaries(k.day, k.agent) s
+WHERE p.realtime;
+COMMENT ON VIEW ccr.kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
+
+CREATE OR REPLACE VIEW ccr.quality_agent_daily_current AS
+SELECT r.bucket, r.day, r.agent, r.ces, r.qa, r.answered, r.surveyed
+FROM ccr.quality_agent_daily_rollup r
+WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_agent_day_keys k, ccr.kpi_params() p
+				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
+UNION ALL
+SELECT s.bucket, k.day, k.agent, s.ces, s.qa, s.answered, s.surveyed
+FROM ccr.kpi_pending_agent_day_keys k
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_quality_key_summaries(k.day, k.agent) s
+WHERE p.realtime;
+COMMENT ON VIEW ccr.quality_agent_daily_current IS 'internal: ccr.quality_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
+
+-- ---------------------------------------------------------------------------
+-- The accessor columns of every KPI view, defined once.
+CREATE OR REPLACE FUNCTION ccr.kpi_measures(sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
+											resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
+											contacts bigint, first_contacts bigint, resolved_first_contacts bigint,
+											policy text)
+	RETURNS TABLE (offered bigint, answered bigint, abandoned bigint, service_level double precision,
+				   abandon_rate double precision, asa_s double precision, aht_s double precision,
+				   fcr_rate double precision, resolution_rate double precision, csat double precision,
+				   nps double precision, contacts bigint, short_abandons bigint, handled bigint,
+				   csat_responses bigint, nps_responses bigint,
+				   repeat_fcr_rate double precision, first_contacts bigint)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+SELECT coalesce(ccr.offered(sl), 0), coalesce(ccr.answered(sl), 0), coalesce(ccr.abandoned(sl), 0),
+	   ccr.service_level(sl, policy), ccr.abandon_rate(sl), ccr.asa(sl), ccr.aht(aht),
+	   ccr.rate(fcr), ccr.rate(resolution), ccr.csat(csat), ccr.nps(nps), contacts,
+	   coalesce(ccr.short_abandons(sl), 0), coalesce(ccr.handled(aht), 0),
+	   coalesce(ccr.responses(csat), 0), coalesce(ccr.responses(nps), 0),
+	   resolved_first_contacts::double precision / nullif(first_contacts, 0), first_contacts
+$$;
+COMMENT ON FUNCTION ccr.kpi_measures(ccr.sl_summary, ccr.aht_summary, ccr.rate_summary, ccr.rate_summary, ccr.csat_summary, ccr.nps_summary, bigint, bigint, bigint, text) IS 'internal: the KPI view columns (offered .. nps_responses, repeat_fcr_rate, first_contacts) of one row of summaries';
+
+-- ---------------------------------------------------------------------------
+-- The BI views.  Owner's rights (not security_invoker): GRANT SELECT on a
+-- view is all a reader needs.  They expose every queue: see docs/model.md
+-- for row-level restrictions.
+CREATE OR REPLACE VIEW ccr.kpi_hourly AS
+SELECT r.bucket, r.queue, r.channel, m.*
+FROM ccr.kpi_hourly_current r
+	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
+										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+
+CREATE OR REPLACE VIEW ccr.kpi_daily AS
+SELECT r.bucket, r.day, r.queue, r.channel, m.*
+FROM ccr.kpi_daily_current r
+	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
+										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+
+CREATE OR REPLACE VIEW ccr.kpi_monthly AS
+SELECT r.bucket, r.month, r.queue, r.channel, m.*
+FROM ccr.kpi_monthly_current r
+	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
+										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+
+-- The agent view: the measures, occupancy (presence) and quality columns,
+-- in the order 0.2.0 appended them, then the repeat-contact FCR columns.
+CREATE OR REPLACE FUNCTION ccr.kpi_agent_columns(r ccr.kpi_agent_daily_current, occupancy double precision,
+												 q ccr.quality_agent_daily_current, policy text)
+	RETURNS TABLE (bucket timestamptz, day date, agent text, offered bigint, answered bigint, abandoned bigint,
+				   service_level double precision, abandon_rate double precision, asa_s double precision,
+				   aht_s double precision, fcr_rate double precision, resolution_rate double precision,
+				   csat double precision, nps double precision, contacts bigint, short_abandons bigint,
+				   handled bigint, csat_responses bigint, nps_responses bigint, occupancy double precision,
+				   csat_pct double precision, ces double precision, ces_responses bigint, qa_score double precision,
+				   qa_evaluations bigint, qa_auto_fail_rate double precision, survey_response_rate double precision,
+				   repeat_fcr_rate double precision, first_contacts bigint)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+SELECT r.bucket, r.day, r.agent, m.offered, m.answered, m.abandoned, m.service_level, m.abandon_rate, m.asa_s,
+	   m.aht_s, m.fcr_rate, m.resolution_rate, m.csat, m.nps, m.contacts, m.short_abandons, m.handled,
+	   m.csat_responses, m.nps_responses, occupancy,
+	   100 * m.csat, ccr.ces(q.ces), coalesce(ccr.responses(q.ces), 0), ccr.qa_score(q.qa),
+	   coalesce(ccr.evaluations(q.qa), 0), ccr.auto_fail_rate(q.qa),
+	   q.surveyed::double precision / nullif(q.answered, 0),
+	   m.repeat_fcr_rate, m.first_contacts
+FROM ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
+					  r.first_contacts, r.resolved_first_contacts, policy) m
+$$;
+COMMENT ON FUNCTION ccr.kpi_agent_columns(ccr.kpi_agent_daily_current, double precision, ccr.quality_agent_daily_current, text) IS 'internal: the columns of ccr.kpi_agent_daily and ccr.kpi_agent_daily_live from one agent-day row, its occupancy and its quality row';
+
+CREATE OR REPLACE VIEW ccr.kpi_agent_daily AS
+SELECT x.*
+FROM ccr.kpi_agent_daily_current r
+	 LEFT JOIN ccr.agent_occupancy_daily_rollup o ON o.day = r.day AND o.agent = r.agent
+	 LEFT JOIN ccr.quality_agent_daily_current q ON q.day = r.day AND q.agent = r.agent
+	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r, o.occupancy, q, (SELECT ccr.kpi_policy())) x;
+
+COMMENT ON VIEW ccr.kpi_hourly IS 'KPIs per local hour, queue and channel: stored rollups plus the contacts written since the last ccr.refresh_kpis() (ccr.set_kpi_realtime()); plain numeric columns for BI tools';
+COMMENT ON VIEW ccr.kpi_daily IS 'KPIs per local day, queue and channel: stored rollups plus the contacts written since the last ccr.refresh_kpis(); plain numeric columns for BI tools';
+COMMENT ON VIEW ccr.kpi_monthly IS 'KPIs per local month, queue and channel: stored rollups plus the contacts written since the last ccr.refresh_kpis()';
+COMMENT ON VIEW ccr.kpi_agent_daily IS 'KPIs per local day and agent: stored rollups plus the contacts written since the last ccr.refresh_kpis(); then occupancy (presence, as of the last refresh) and quality: csat_pct, ces, ces_responses, qa_score, qa_evaluations, qa_auto_fail_rate, survey_response_rate (surveyed / answered contacts: the data has no survey-offered flag), repeat_fcr_rate, first_contacts';
+COMMENT ON COLUMN ccr.kpi_hourly.repeat_fcr_rate IS 'repeat-contact FCR: resolved first contacts / first contacts, each contact judged against its customer''s whole history (window ccr.set_kpi_fcr_window(), default 7 days)';
+COMMENT ON COLUMN ccr.kpi_hourly.first_contacts IS 'contacts with no contact of the same customer within the FCR window before (the denominator of repeat_fcr_rate)';
+
+-- ---------------------------------------------------------------------------
+-- Live views: the same columns computed from ccr.contacts now, with the
+-- caller's rights (row-level security applies).  Their buckets come from a
+-- series, so a filter on bucket or day reads only that period's contacts
+-- through the offered_at index.
+CREATE OR REPLACE FUNCTION ccr.kpi_buckets(grain text)
+	RETURNS TABLE (bucket timestamptz, day date)
+	LANGUAGE sql STABLE
+	AS $$
+WITH p AS (SELECT tz FROM ccr.kpi_params()),
+span AS (SELECT min(c.offered_at) AS lo, max(c.offered_at) AS hi FROM ccr.contacts c)
+-- every zone's offsets are multiples of 15 minutes: each local hour starts
+-- on a quarter of an absolute hour
+SELECT DISTINCT date_trunc(grain, t, p.tz), (date_trunc(grain, t, p.tz) AT TIME ZONE p.tz)::date
+FROM span, p,
+	 generate_series(date_trunc('hour', span.lo), span.hi,
+					 CASE grain WHEN 'hour' THEN interval '15 minutes' ELSE interval '1 hour' END) t
+$$;
+COMMENT ON FUNCTION ccr.kpi_buckets(text) IS 'internal: every local bucket (hour, day or month in ccr.timezone()) from the first to the last contact, with its local date';
+
+CREATE OR REPLACE VIEW ccr.kpi_hourly_live WITH (security_invoker = true) AS
+SELECT b.bucket, s.k1 AS queue, s.k2 AS channel, m.*
+FROM ccr.kpi_buckets('hour') b
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL (
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('hour', b.bucket, p.tz), 'hour') x
+		 WHERE x.bucket = b.bucket) s
+	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
+										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
+
+CREATE OR REPLACE VIEW ccr.kpi_daily_live WITH (security_invoker = true) AS
+SELECT b.bucket, b.day, s.k1 AS queue, s.k2 AS channel, m.*
+FROM ccr.kpi_buckets('day') b
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL (
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz), 'day') x
+		 WHERE x.bucket = b.bucket) s
+	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
+										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
+
+CREATE OR REPLACE VIEW ccr.kpi_monthly_live WITH (security_invoker = true) AS
+SELECT b.bucket, b.day AS month, s.k1 AS queue, s.k2 AS channel, m.*
+FROM ccr.kpi_buckets('month') b
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL (
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('month', b.bucket, p.tz), 'month') x
+		 WHERE x.bucket = b.bucket) s
+	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
+										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
+
+-- Quality computed now (the 0.2.0 view, now read by period); QA only for
+-- a caller who may read the evaluations (NULL QA columns, not an error).
+CREATE OR REPLACE VIEW ccr.quality_agent_daily_live WITH (security_invoker = true) AS
+SELECT b.bucket, b.day, s.agent, s.ces, s.qa, s.answered, s.surveyed
+FROM ccr.kpi_buckets('day') b
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL (
+		 SELECT bucket, agent, c.ces, q.qa, coalesce(c.answered, 0) AS answered, coalesce(c.surveyed, 0) AS surveyed
+		 FROM ccr.kpi_ces_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz)) c
+			  FULL JOIN ccr.kpi_qa_visible(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz)) q USING (bucket, agent)) s
+WHERE s.bucket = b.bucket;
+
+CREATE OR REPLACE VIEW ccr.kpi_agent_daily_live WITH (security_invoker = true) AS
+SELECT x.*
+FROM ccr.kpi_buckets('day') b
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL (
+		 SELECT s.bucket, b.day, s.k1 AS agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
+				s.first_contacts, s.resolved_first_contacts
+		 FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz), 'agent_day') s
+		 WHERE s.bucket = b.bucket) r
+	 LEFT JOIN ccr.agent_occupancy_visible() o ON o.day = r.day AND o.agent = r.agent
+	 LEFT JOIN ccr.quality_agent_daily_live q ON q.day = r.day AND q.agent = r.agent
+	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r::ccr.kpi_agent_daily_current, o.occupancy,
+											  ROW(q.bucket, q.day, q.agent, q.ces, q.qa, q.answered, q.surveyed)::ccr.quality_agent_daily_current,
+											  p.policy) x;
+
+COMMENT ON VIEW ccr.kpi_hourly_live IS 'ccr.kpi_hourly computed from ccr.contacts now, with the caller''s rights (row-level security applies); a filter on bucket reads only that period';
+COMMENT ON VIEW ccr.kpi_daily_live IS 'ccr.kpi_daily computed from ccr.contacts now, with the caller''s rights (row-level security applies); a filter on bucket or day reads only that period';
+COMMENT ON VIEW ccr.kpi_monthly_live IS 'ccr.kpi_monthly computed from ccr.contacts now, with the caller''s rights (row-level security applies); a filter on bucket or month reads only that period';
+COMMENT ON VIEW ccr.kpi_agent_daily_live IS 'ccr.kpi_agent_daily computed from ccr.contacts and ccr.qa_evaluations now, with the caller''s rights (row-level security applies)';

@@ -1,0 +1,519 @@
+
+-- ===================== continuous KPI layer: capture, refresh, rebuild =====================
+
+-- ---------------------------------------------------------------------------
+-- Change capture.  One statement-level trigger per table and event, with
+-- transition tables: the keys of the old and the new rows are logged once
+-- per statement.  Owner's rights, so a role that may write ccr.contacts
+-- needs no grant on the logs.
+--
+-- Customers: one log row per customer of the statement, with the period of
+-- its changed contacts.  A statement of more than kpi_customer_log_limit
+-- customers (a bulk load) logs its hours instead, with no customer: the
+-- neighbours are then every contact within the FCR window of those hours,
+-- which a load of that size recomputes anyway.
+CREATE OR REPLACE FUNCTION ccr.kpi_contact_changes_sql(changed_rows text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $fn$
+SELECT format($q$
+WITH changed AS MATERIALIZED (%s),
+p AS (SELECT tz FROM ccr.kpi_params()),
+hours AS (
+	SELECT DISTINCT date_trunc('hour', c.offered_at, p.tz) AS bucket, c.queue, c.channel,
+		   bool_or(c.customer IS NOT NULL) OVER w AS with_customer
+	FROM changed c, p
+	WINDOW w AS (PARTITION BY date_trunc('hour', c.offered_at, p.tz))),
+logged_hours AS (
+	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel) SELECT bucket, queue, channel FROM hours),
+logged_days AS (
+	INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+	SELECT (c.offered_at AT TIME ZONE p.tz)::date, c.agent FROM changed c, p WHERE c.agent IS NOT NULL
+	UNION
+	-- QA evaluations of these contacts count on the contact's day, or on
+	-- their own when the contact is gone
+	SELECT (t.at AT TIME ZONE p.tz)::date, e.agent
+	FROM changed c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
+		 CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) t(at), p),
+customers AS (
+	SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
+	FROM changed c WHERE c.customer IS NOT NULL GROUP BY c.customer),
+few AS (SELECT count(*) <= ccr.setting('kpi_customer_log_limit', '10000')::bigint AS yes FROM customers)
+INSERT INTO ccr.kpi_pending_customers (customer, first_at, last_at)
+SELECT customer, first_at, last_at FROM customers WHERE (SELECT yes FROM few)
+UNION ALL
+SELECT DISTINCT NULL, bucket, bucket + interval '1 hour' FROM hours WHERE with_customer AND NOT (SELECT yes FROM few)
+$q$, changed_rows)
+$fn$;
+COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour, agent-day and customer keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer); run by the trigger itself, which alone sees the transition tables';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_capture_contacts() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	cols CONSTANT text := 'contact_id, offered_at, queue, channel, agent, customer';
+BEGIN
+	EXECUTE ccr.kpi_contact_changes_sql(CASE TG_OP
+		WHEN 'INSERT' THEN format('SELECT %s FROM ccr_new_rows', cols)
+		WHEN 'DELETE' THEN format('SELECT %s FROM ccr_old_rows', cols)
+		ELSE format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols) END);
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_capture_contacts() IS 'internal: statement trigger on ccr.contacts logging the KPI keys a statement changed';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_capture_qa() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	EXECUTE format($q$
+INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+SELECT DISTINCT (coalesce(ct.offered_at, e.evaluated_at) AT TIME ZONE p.tz)::date, e.agent
+FROM (%s) e LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id, ccr.kpi_params() p
+$q$, CASE TG_OP
+		WHEN 'INSERT' THEN 'SELECT contact_id, agent, evaluated_at FROM ccr_new_rows'
+		WHEN 'DELETE' THEN 'SELECT contact_id, agent, evaluated_at FROM ccr_old_rows'
+		ELSE 'SELECT contact_id, agent, evaluated_at FROM ccr_old_rows UNION ALL SELECT contact_id, agent, evaluated_at FROM ccr_new_rows' END);
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_capture_qa() IS 'internal: statement trigger on ccr.qa_evaluations logging the (day, agent) keys a statement changed';
+
+-- TRUNCATE changes every key there is.
+CREATE OR REPLACE FUNCTION ccr.kpi_capture_truncate() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_TABLE_NAME = 'contacts' THEN
+		INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel)
+		SELECT bucket, queue, channel FROM ccr.kpi_hourly_rollup;
+		INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+		SELECT day, agent FROM ccr.kpi_agent_daily_rollup;
+	END IF;
+	INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+	SELECT day, agent FROM ccr.quality_agent_daily_rollup;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_capture_truncate() IS 'internal: TRUNCATE trigger logging every stored key of the rollups the table feeds';
+
+DO $$
+DECLARE
+	ev text;
+	t text;
+BEGIN
+	FOR t, ev IN SELECT * FROM (VALUES ('contacts', 'INSERT'), ('contacts', 'UPDATE'), ('contacts', 'DELETE'),
+									   ('qa_evaluations', 'INSERT'), ('qa_evaluations', 'UPDATE'),
+									   ('qa_evaluations', 'DELETE')) x
+	LOOP
+		EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER %s ON ccr.%I REFERENCING %s FOR EACH STATEMENT EXECUTE FUNCTION ccr.%I()',
+					   'ccr_kpi_capture_' || lower(ev), ev, t,
+					   CASE ev WHEN 'INSERT' THEN 'NEW TABLE AS ccr_new_rows'
+							   WHEN 'DELETE' THEN 'OLD TABLE AS ccr_old_rows'
+							   ELSE 'OLD TABLE AS ccr_old_rows NEW TABLE AS ccr_new_rows' END,
+					   CASE t WHEN 'contacts' THEN 'kpi_capture_contacts' ELSE 'kpi_capture_qa' END);
+	END LOOP;
+	EXECUTE 'CREATE OR REPLACE TRIGGER ccr_kpi_capture_truncate AFTER TRUNCATE ON ccr.contacts FOR EACH STATEMENT EXECUTE FUNCTION ccr.kpi_capture_truncate()';
+	EXECUTE 'CREATE OR REPLACE TRIGGER ccr_kpi_capture_truncate AFTER TRUNCATE ON ccr.qa_evaluations FOR EACH STATEMENT EXECUTE FUNCTION ccr.kpi_capture_truncate()';
+END $$;
+
+-- ---------------------------------------------------------------------------
+-- Refresh.
+
+-- Refreshes every materialized view left in schema ccr (the ones the
+-- continuous layer does not keep by key, and any a user adds), each after
+-- the materialized views it reads, concurrently where it can.
+CREATE OR REPLACE FUNCTION ccr.kpi_refresh_matviews()
+	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	done oid[] := '{}';
+	todo oid[];
+	m oid;
+	progress boolean;
+	t0 timestamptz;
+BEGIN
+	SELECT coalesce(array_agg(c.oid ORDER BY c.relname), '{}') INTO todo
+	FROM pg_class c
+	WHERE c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
+		  -- 0.2.0 copies a user's view still reads (src/sql/views/99_cleanup.sql)
+		  AND c.relname !~ '_020$';
+
+	WHILE cardinality(todo) > 0 LOOP
+		progress := false;
+		FOREACH m IN ARRAY todo LOOP
+			-- ready when every materialized view it reads is done
+			CONTINUE WHEN EXISTS (
+				WITH RECURSIVE reads(rel) AS (
+					SELECT d.refobjid
+					FROM pg_rewrite r
+						 JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+											AND d.refclassid = 'pg_class'::regclass
+					WHERE r.ev_class = m AND d.refobjid <> m
+					UNION
+					-- through plain views, not through other matviews (they
+					-- are ordered by their own turn)
+					SELECT d.refobjid
+					FROM reads
+						 JOIN pg_class v ON v.oid = reads.rel AND v.relkind = 'v'
+						 JOIN pg_rewrite r ON r.ev_class = v.oid
+						 JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+											 AND d.refclassid = 'pg_class'::regclass
+					WHERE d.refobjid <> v.oid)
+				SELECT 1 FROM reads JOIN pg_class c ON c.oid = reads.rel
+				WHERE c.relkind = 'm' AND c.oid <> m
+					  AND c.oid = ANY (todo) AND NOT c.oid = ANY (done));
+
+			matview := m;
+			SELECT c.relispopulated AND EXISTS (
+					   SELECT 1 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+					   WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indisvalid
+							 AND ic.relam = (SELECT a.oid FROM pg_am a WHERE a.amname = 'btree')
+							 AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnatts > 0
+							 AND NOT 0 = ANY (i.indkey::int2[]))
+			INTO concurrent
+			FROM pg_class c WHERE c.oid = m;
+			t0 := clock_timestamp();
+			IF concurrent THEN
+				EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', m::regclass);
+			ELSE
+				EXECUTE format('REFRESH MATERIALIZED VIEW %s', m::regclass);
+			END IF;
+			seconds := extract(epoch FROM clock_timestamp() - t0);
+			PERFORM ccr.kpi_note_refresh(m::regclass::text, t0);
+			RETURN NEXT;
+			done := done || m;
+			todo := array_remove(todo, m);
+			progress := true;
+		END LOOP;
+		IF NOT progress THEN
+			RAISE EXCEPTION 'materialized views in schema ccr depend on each other in a cycle: %', todo::regclass[]
+				USING ERRCODE = 'invalid_object_definition';
+		END IF;
+	END LOOP;
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_refresh_matviews() FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_refresh_matviews() IS 'internal: refreshes every materialized view in schema ccr in dependency order, concurrently where possible';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_note_refresh(rollup_name text, started timestamptz) RETURNS double precision
+	LANGUAGE sql VOLATILE
+	AS $$
+INSERT INTO ccr.kpi_rollups AS r (rollup, refresh_order, last_refresh_at, last_refresh_ms)
+VALUES (rollup_name, 1000 + (SELECT count(*) FROM ccr.kpi_rollups), started,
+		1000 * extract(epoch FROM clock_timestamp() - started))
+ON CONFLICT (rollup) DO UPDATE SET last_refresh_at = EXCLUDED.last_refresh_at, last_refresh_ms = EXCLUDED.last_refresh_ms
+RETURNING r.last_refresh_ms / 1000
+$$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_note_refresh(text, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_note_refresh(text, timestamptz) IS 'internal: records a rollup''s refresh (start, duration) in ccr.kpi_rollups and returns its seconds';
+
+-- One refresh or rebuild at a time, and the settings stay as they are
+-- until it commits.  Readers are never blocked.
+CREATE OR REPLACE FUNCTION ccr.kpi_lock() RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	LOCK TABLE ccr.kpi_rollups IN SHARE ROW EXCLUSIVE MODE;
+	LOCK TABLE ccr.settings IN SHARE MODE;
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_lock() FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuilds, and holds the settings still until commit';
+
+-- Recomputes the keys changed since the last refresh, then the days and
+-- months above them; the keys it consumed leave the logs in the same
+-- transaction, and keys of transactions still open stay.  A failure or a
+-- cancel rolls all of it back: the previous state and the logs remain.
+CREATE OR REPLACE FUNCTION ccr.refresh_kpis()
+	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	t0 timestamptz;
+BEGIN
+	PERFORM ccr.kpi_lock();
+	IF ccr.setting('kpi_rebuild_due', NULL) IS NOT NULL THEN
+		RAISE NOTICE 'ccr.refresh_kpis(): rebuilding every rollup (%)', ccr.setting('kpi_rebuild_due', NULL);
+		RETURN QUERY SELECT * FROM ccr.rebuild_kpis();
+		RETURN;
+	END IF;
+	concurrent := true;
+
+	t0 := clock_timestamp();
+	-- (a second refresh in the same transaction finds them)
+	IF to_regclass('pg_temp.kpi_hour_keys') IS NOT NULL THEN
+		DROP TABLE pg_temp.kpi_hour_keys, pg_temp.kpi_agent_keys, pg_temp.kpi_period_keys;
+	END IF;
+	CREATE TEMP TABLE kpi_hour_keys (bucket timestamptz, queue text, channel text) ON COMMIT DROP;
+	CREATE TEMP TABLE kpi_agent_keys (day date, agent text) ON COMMIT DROP;
+	WITH gone AS (DELETE FROM ccr.kpi_pending_hours RETURNING bucket, queue, channel)
+	INSERT INTO kpi_hour_keys SELECT * FROM gone;
+	WITH gone AS (DELETE FROM ccr.kpi_pending_agent_days RETURNING day, agent)
+	INSERT INTO kpi_agent_keys SELECT * FROM gone;
+	WITH gone AS (DELETE FROM ccr.kpi_pending_customers RETURNING customer, first_at, last_at),
+	n AS (SELECT k.* FROM gone g CROSS JOIN LATERAL ccr.kpi_neighbour_keys(g.customer, g.first_at, g.last_at) k),
+	h AS (INSERT INTO kpi_hour_keys SELECT n.bucket, n.queue, n.channel FROM n)
+	INSERT INTO kpi_agent_keys SELECT n.day, n.agent FROM n WHERE n.agent IS NOT NULL;
+
+	DELETE FROM ccr.kpi_hourly_rollup r USING (SELECT DISTINCT * FROM kpi_hour_keys) k
+	WHERE r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
+	INSERT INTO ccr.kpi_hourly_rollup
+	SELECT k.bucket, k.queue, k.channel, s.*
+	FROM (SELECT DISTINCT * FROM kpi_hour_keys) k
+		 CROSS JOIN LATERAL ccr.kpi_hour_key_summaries(k.bucket, k.queue, k.channel) s;
+	matview := 'ccr.kpi_hourly_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	CREATE TEMP TABLE kpi_period_keys ON COMMIT DROP AS
+	SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
+	FROM kpi_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
+	DELETE FROM ccr.kpi_daily_rollup r USING kpi_period_keys k
+	WHERE k.grain = 'day' AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
+	INSERT INTO ccr.kpi_daily_rollup
+	SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
+	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('day', k.bucket, k.queue, k.channel) s
+	WHERE k.grain = 'day';
+	matview := 'ccr.kpi_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_daily_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.kpi_monthly_rollup r USING kpi_period_keys k
+	WHERE k.grain = 'month' AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
+	INSERT INTO ccr.kpi_monthly_rollup
+	SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
+	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('month', k.bucket, k.queue, k.channel) s
+	WHERE k.grain = 'month';
+	matview := 'ccr.kpi_monthly_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_monthly_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.kpi_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
+	WHERE r.day = k.day AND r.agent = k.agent;
+	INSERT INTO ccr.kpi_agent_daily_rollup
+	SELECT s.bucket, k.day, k.agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
+		   s.first_contacts, s.resolved_first_contacts
+	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
+		 CROSS JOIN LATERAL ccr.kpi_agent_key_summaries(k.day, k.agent) s;
+	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.quality_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
+	WHERE r.day = k.day AND r.agent = k.agent;
+	INSERT INTO ccr.quality_agent_daily_rollup
+	SELECT s.bucket, k.day, k.agent, s.ces, s.qa, s.answered, s.surveyed
+	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
+		 CROSS JOIN LATERAL ccr.kpi_quality_key_summaries(k.day, k.agent) s;
+	matview := 'ccr.quality_agent_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
+	RETURN NEXT;
+
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.refresh_kpis() FROM PUBLIC;
+COMMENT ON FUNCTION ccr.refresh_kpis() IS 'brings every KPI rollup up to date: recomputes the keys changed since the last refresh and the days and months above them (a full rebuild when one is due), then refreshes the materialized views of schema ccr; one transaction; one row per rollup (seconds it took)';
+
+-- Recomputes every rollup from the raw rows.
+CREATE OR REPLACE FUNCTION ccr.rebuild_kpis()
+	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	t0 timestamptz;
+BEGIN
+	PERFORM ccr.kpi_lock();
+	concurrent := true;
+	t0 := clock_timestamp();
+	-- only the rows this snapshot sees: those of open transactions stay
+	DELETE FROM ccr.kpi_pending_hours;
+	DELETE FROM ccr.kpi_pending_agent_days;
+	DELETE FROM ccr.kpi_pending_customers;
+
+	DELETE FROM ccr.kpi_hourly_rollup;
+	INSERT INTO ccr.kpi_hourly_rollup SELECT * FROM ccr.kpi_contact_summaries('-infinity', 'infinity', 'hour');
+	matview := 'ccr.kpi_hourly_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.kpi_daily_rollup;
+	INSERT INTO ccr.kpi_daily_rollup
+	SELECT s.bucket, (s.bucket AT TIME ZONE p.tz)::date, s.queue, s.channel, s.contacts, s.sl, s.aht, s.fcr,
+		   s.resolution, s.csat, s.nps, s.first_contacts, s.resolved_first_contacts
+	FROM ccr.kpi_period_summaries('day', '-infinity', 'infinity') s, ccr.kpi_params() p;
+	matview := 'ccr.kpi_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_daily_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.kpi_monthly_rollup;
+	INSERT INTO ccr.kpi_monthly_rollup
+	SELECT (s.bucket AT TIME ZONE p.tz)::date, s.bucket, s.queue, s.channel, s.contacts, s.sl, s.aht, s.fcr,
+		   s.resolution, s.csat, s.nps, s.first_contacts, s.resolved_first_contacts
+	FROM ccr.kpi_period_summaries('month', '-infinity', 'infinity') s, ccr.kpi_params() p;
+	matview := 'ccr.kpi_monthly_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_monthly_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.kpi_agent_daily_rollup;
+	INSERT INTO ccr.kpi_agent_daily_rollup
+	SELECT s.bucket, (s.bucket AT TIME ZONE p.tz)::date, s.k1, s.contacts, s.sl, s.aht, s.fcr, s.resolution,
+		   s.csat, s.nps, s.first_contacts, s.resolved_first_contacts
+	FROM ccr.kpi_contact_summaries('-infinity', 'infinity', 'agent_day') s, ccr.kpi_params() p;
+	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
+	RETURN NEXT;
+
+	t0 := clock_timestamp();
+	DELETE FROM ccr.quality_agent_daily_rollup;
+	INSERT INTO ccr.quality_agent_daily_rollup
+	SELECT s.bucket, (s.bucket AT TIME ZONE p.tz)::date, s.agent, s.ces, s.qa, s.answered, s.surveyed
+	FROM ccr.kpi_quality_summaries('-infinity', 'infinity') s, ccr.kpi_params() p;
+	matview := 'ccr.quality_agent_daily_rollup'::regclass;
+	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
+	RETURN NEXT;
+
+	DELETE FROM ccr.settings WHERE name = 'kpi_rebuild_due';
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.rebuild_kpis() FROM PUBLIC;
+COMMENT ON FUNCTION ccr.rebuild_kpis() IS 'recomputes every KPI rollup from the raw rows (after a restore, or to check), clears the pending keys it saw, then refreshes the materialized views of schema ccr; one transaction; one row per rollup';
+
+-- What is pending, per rollup.
+CREATE OR REPLACE VIEW ccr.kpi_refresh_status AS
+WITH hour_keys AS (SELECT count(*) AS n FROM ccr.kpi_pending_hour_keys),
+period_keys AS (SELECT count(*) FILTER (WHERE grain = 'day') AS days, count(*) FILTER (WHERE grain = 'month') AS months
+				FROM ccr.kpi_pending_period_keys),
+agent_keys AS (SELECT count(*) AS n FROM ccr.kpi_pending_agent_day_keys),
+oldest AS (SELECT (SELECT min(changed_at) FROM ccr.kpi_pending_hours) AS hours,
+				  (SELECT min(changed_at) FROM ccr.kpi_pending_agent_days) AS agent_days,
+				  (SELECT min(changed_at) FROM ccr.kpi_pending_customers) AS customers)
+SELECT r.rollup,
+	   CASE r.rollup WHEN 'kpi_hourly_rollup' THEN (SELECT n FROM hour_keys)
+					 WHEN 'kpi_daily_rollup' THEN (SELECT days FROM period_keys)
+					 WHEN 'kpi_monthly_rollup' THEN (SELECT months FROM period_keys)
+					 WHEN 'kpi_agent_daily_rollup' THEN (SELECT n FROM agent_keys)
+					 WHEN 'quality_agent_daily_rollup' THEN (SELECT n FROM agent_keys) END AS pending_keys,
+	   CASE WHEN r.rollup IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup')
+			THEN least(o.hours, o.customers)
+			WHEN r.rollup IN ('kpi_agent_daily_rollup', 'quality_agent_daily_rollup')
+			THEN least(o.agent_days, o.customers) END AS oldest_change_at,
+	   r.last_refresh_at,
+	   r.last_refresh_ms,
+	   ccr.setting('kpi_rebuild_due', NULL) AS rebuild_due
+FROM ccr.kpi_rollups r, oldest o
+ORDER BY r.refresh_order;
+COMMENT ON VIEW ccr.kpi_refresh_status IS 'one row per rollup: pending_keys (keys changed since the last refresh; NULL for materialized views, which are refreshed whole), oldest_change_at, last_refresh_at, last_refresh_ms, and rebuild_due (why the next ccr.refresh_kpis() rebuilds everything, or NULL)';
+
+-- ---------------------------------------------------------------------------
+-- Settings.  Those that change what is counted rebuild the rollups in the
+-- same transaction (readers keep the old numbers until it commits).
+CREATE OR REPLACE FUNCTION ccr.kpi_store_settings(names text[], new_values text[]) RETURNS void
+	LANGUAGE sql VOLATILE
+	AS $$
+INSERT INTO ccr.settings (name, value) SELECT n, v FROM unnest(names, new_values) x(n, v)
+ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
+$$;
+COMMENT ON FUNCTION ccr.kpi_store_settings(text[], text[]) IS 'internal: stores settings (names[i] = new_values[i]) in ccr.settings';
+
+-- What the stored rollups depend on, to tell whether a setting changed it.
+CREATE OR REPLACE FUNCTION ccr.kpi_counting_params() RETURNS text
+	LANGUAGE sql STABLE
+	AS $$ SELECT row(tz, threshold_s, short_abandon_s, fcr_window)::text FROM ccr.kpi_params() $$;
+COMMENT ON FUNCTION ccr.kpi_counting_params() IS 'internal: the parameters the stored KPI rollups were counted with (time zone, threshold, short-abandon bound, FCR window), as text';
+
+-- Stores settings; rebuilds when what is counted changed.
+CREATE OR REPLACE FUNCTION ccr.kpi_change_settings(names text[], new_values text[]) RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+DECLARE
+	before text := ccr.kpi_counting_params();
+BEGIN
+	PERFORM ccr.kpi_store_settings(names, new_values);
+	IF ccr.kpi_counting_params() IS DISTINCT FROM before THEN
+		PERFORM ccr.rebuild_kpis();
+	END IF;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_change_settings(text[], text[]) IS 'internal: stores settings and rebuilds the KPI rollups in the same transaction when that changes what they count';
+
+CREATE OR REPLACE FUNCTION ccr.set_timezone(zone text) RETURNS text
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	IF zone IS NULL OR btrim(zone) = '' THEN
+		RAISE EXCEPTION 'zone must not be NULL or empty'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	BEGIN
+		PERFORM now() AT TIME ZONE zone;
+	EXCEPTION WHEN OTHERS THEN
+		RAISE EXCEPTION 'unknown time zone: "%"', zone
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'use a name from pg_timezone_names, such as Europe/Paris or UTC';
+	END;
+	PERFORM ccr.kpi_change_settings(ARRAY['timezone'], ARRAY[zone]);
+	RETURN zone;
+END $$;
+COMMENT ON FUNCTION ccr.set_timezone(text) IS 'sets the time zone of KPI buckets (an unknown zone is SQLSTATE 22023) and, when it changes, rebuilds the rollups in the same transaction';
+
+CREATE OR REPLACE FUNCTION ccr.set_kpi_service_level(threshold_s double precision,
+													 policy text DEFAULT 'negative',
+													 short_abandon_s double precision DEFAULT 0)
+	RETURNS void LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	IF threshold_s IS NULL OR threshold_s < 0 OR threshold_s = 'Infinity' OR threshold_s = 'NaN' THEN
+		RAISE EXCEPTION 'threshold_s must be a finite number of seconds >= 0, not %', coalesce(threshold_s::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF short_abandon_s IS NULL OR short_abandon_s < 0 OR short_abandon_s = 'Infinity' OR short_abandon_s = 'NaN' THEN
+		RAISE EXCEPTION 'short_abandon_s must be a finite number of seconds >= 0, not %', coalesce(short_abandon_s::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF policy IS NULL OR policy NOT IN ('negative', 'ignore', 'positive', 'answered') THEN
+		RAISE EXCEPTION 'unknown service level policy "%"', coalesce(policy, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'policy is one of negative, ignore, positive, answered';
+	END IF;
+	-- +0.0: a threshold of -0 is the threshold 0
+	PERFORM ccr.kpi_change_settings(ARRAY['kpi_policy', 'kpi_threshold_s', 'kpi_short_abandon_s'],
+									ARRAY[policy, (threshold_s + 0.0)::text, (short_abandon_s + 0.0)::text]);
+END $$;
+COMMENT ON FUNCTION ccr.set_kpi_service_level(double precision, text, double precision) IS 'sets the KPI views'' service-level threshold and short-abandon bound (a change rebuilds the rollups in the same transaction) and policy (used at once); defaults 20, negative, 0';
+
+CREATE OR REPLACE FUNCTION ccr.set_kpi_fcr_window(fcr_window interval) RETURNS interval
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	IF fcr_window IS NULL OR fcr_window < interval '0' THEN
+		RAISE EXCEPTION 'the FCR window must be an interval >= 0, not %', coalesce(fcr_window::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM ccr.kpi_change_settings(ARRAY['kpi_fcr_window'], ARRAY[fcr_window::text]);
+	RETURN fcr_window;
+END $$;
+COMMENT ON FUNCTION ccr.set_kpi_fcr_window(interval) IS 'sets the repeat-contact FCR window of the KPI views (default 7 days; counted in seconds, a day is 24 h, a month 30 days); a change rebuilds the rollups in the same transaction; a negative or NULL window is SQLSTATE 22023';
+
+CREATE OR REPLACE FUNCTION ccr.set_kpi_realtime(realtime boolean) RETURNS boolean
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	IF realtime IS NULL THEN
+		RAISE EXCEPTION 'realtime must be true or false, not NULL'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	PERFORM ccr.kpi_store_settings(ARRAY['kpi_realtime'], ARRAY[realtime::text]);
+	RETURN realtime;
+END $$;
+COMMENT ON FUNCTION ccr.set_kpi_realtime(boolean) IS 'true (default): the KPI views add the keys changed since the last refresh, computed live; false: they read the stored rollups only';

@@ -1,0 +1,31 @@
+
+-- ===================== after every view is re-pointed =====================
+-- The 0.2.0 materialized views the continuous layer replaced.  One that a
+-- user's own view still reads is kept (and no longer refreshed) with a
+-- notice, instead of failing the upgrade: recreate that view on the table
+-- of the same name without the _020 suffix, then drop it.
+DO $$
+DECLARE
+	m text;
+BEGIN
+	FOR m IN SELECT c.relname FROM pg_class c
+			 WHERE c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
+				   AND c.relname IN ('kpi_hourly_rollup_020', 'kpi_daily_rollup_020', 'kpi_monthly_rollup_020',
+									 'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020')
+	LOOP
+		BEGIN
+			EXECUTE format('DROP MATERIALIZED VIEW ccr.%I', m);
+		EXCEPTION WHEN dependent_objects_still_exist THEN
+			RAISE NOTICE 'ccr.% (the 0.2.0 rollup) is kept because other objects read it; it is no longer refreshed', m
+				USING HINT = 'recreate them on the table of the same name without _020, then DROP MATERIALIZED VIEW ccr.' || m;
+		END;
+	END LOOP;
+	IF to_regclass('ccr.channel_mix_daily_rollup') IS NOT NULL THEN
+		BEGIN
+			DROP MATERIALIZED VIEW ccr.channel_mix_daily_rollup;
+		EXCEPTION WHEN dependent_objects_still_exist THEN
+			RAISE NOTICE 'ccr.channel_mix_daily_rollup (0.2.0) is kept because other objects read it; it is still refreshed by ccr.refresh_kpis()'
+				USING HINT = 'read ccr.channel_mix_daily instead, then DROP MATERIALIZED VIEW ccr.channel_mix_daily_rollup';
+		END;
+	END IF;
+END $$;

@@ -1,5 +1,8 @@
 -- ccr.contacts: generated columns, constraints, dedup key, pg_dump
 -- registration; ccr.timezone() / ccr.set_timezone().
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
 
 -- The spec's columns, names and types, in order.
 SELECT attnum, attname, format_type(atttypid, atttypmod) AS type, attnotnull,

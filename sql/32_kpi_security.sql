@@ -2,6 +2,9 @@
 -- invoker) views: a team lead who may only see her queues sees only them.
 -- The materialized layer shows every row to whoever may read it; it is
 -- readable only when granted.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
 \set ECHO none
 \getenv abs_srcdir PG_ABS_SRCDIR
 \set n 3000

@@ -1,6 +1,9 @@
 -- ccr.refresh_kpis() finds every materialized view in schema ccr and
 -- refreshes each after the ones it reads (also through plain views and in
 -- other schemas' views), concurrently only when it can.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
 INSERT INTO ccr.contacts (queue, offered_at, answered_at, ended_at, outcome, talk_s)
 SELECT 'q' || g % 3, t, t + interval '10 s', t + interval '5 min', 'answered', 280
 FROM generate_series(1, 300) g, LATERAL (SELECT timestamptz '2026-04-01 08:00+00' + g * interval '7 min' AS t) x;

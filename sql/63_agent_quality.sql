@@ -67,14 +67,17 @@ SELECT ccr.qa_score(ccr.rollup(qa)) = (SELECT ccr.qa_score(earned, possible, aut
 	   AS qa_rollup_ok
 FROM ccr.quality_agent_daily_rollup WHERE agent LIKE 'q63%';
 
--- the quality columns come last; the view's own columns keep their order
+-- the quality columns come after the 0.2.0 columns, before those 0.3.0
+-- appended (repeat-contact FCR); the view's own columns keep their order
 SELECT attnum, attname, format_type(atttypid, atttypmod) FROM pg_attribute
 WHERE attrelid = 'ccr.kpi_agent_daily'::regclass AND attnum > 0
 	  AND attname IN ('bucket', 'day', 'agent', 'csat', 'csat_pct', 'ces', 'ces_responses', 'qa_score',
 					  'qa_evaluations', 'qa_auto_fail_rate', 'survey_response_rate')
 ORDER BY attnum;
-SELECT max(attnum) FILTER (WHERE attname = 'survey_response_rate') = max(attnum) AS appended_last
-FROM pg_attribute WHERE attrelid = 'ccr.kpi_agent_daily'::regclass AND attnum > 0;
+SELECT max(attnum) FILTER (WHERE attname = 'survey_response_rate') = max(attnum) - 2 AS appended_last,
+	   array_agg(attname ORDER BY attnum) FILTER (WHERE attnum > max_attnum - 2) AS appended_in_0_3_0
+FROM pg_attribute, (SELECT max(attnum) AS max_attnum FROM pg_attribute WHERE attrelid = 'ccr.kpi_agent_daily'::regclass) m
+WHERE attrelid = 'ccr.kpi_agent_daily'::regclass AND attnum > 0;
 
 -- the live view computes the same columns from the tables now
 SELECT (SELECT count(*) FROM (SELECT * FROM ccr.kpi_agent_daily WHERE agent LIKE 'q63%'

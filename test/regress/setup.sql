@@ -150,5 +150,13 @@ BEGIN
 	ANALYZE regress.calls;
 END $$;
 
+-- How many of the KPI rollups a refresh refreshed (other materialized views
+-- in schema ccr are refreshed too, but are not counted).
+CREATE OR REPLACE FUNCTION regress.model_refresh() RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FILTER (WHERE matview::text IN ('ccr.kpi_hourly_rollup', 'ccr.kpi_daily_rollup',
+							'ccr.kpi_monthly_rollup', 'ccr.kpi_agent_daily_rollup'))
+	FROM ccr.refresh_kpis() $$;
+
 SET client_min_messages = :'regress_saved_cmm';
 \set ECHO all
+

@@ -144,3 +144,6 @@ INSERT INTO ccr.settings (name, value)
 SELECT 'kpi_rebuild_due', 'upgraded from 0.2.0'
 WHERE EXISTS (SELECT 1 FROM ccr.kpi_hourly_rollup) OR EXISTS (SELECT 1 FROM ccr.contacts)
 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
+
+-- The logs start empty: plans reading them should know it.
+ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers;

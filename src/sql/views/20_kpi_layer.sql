@@ -272,22 +272,22 @@ WHERE kpi_neighbour_keys.customer IS NULL AND c.customer IS NOT NULL
 $$;
 COMMENT ON FUNCTION ccr.kpi_neighbour_keys(text, timestamptz, timestamptz) IS 'internal: the hour and agent-day keys of the contacts of a customer (NULL: of every customer) whose repeat-contact FCR a change between first_at and last_at can alter (those within the FCR window of it)';
 
-CREATE OR REPLACE VIEW ccr.kpi_pending_hour_keys AS
+CREATE OR REPLACE VIEW ccr._kpi_pending_hour_keys AS
 SELECT h.bucket, h.queue, h.channel FROM ccr.kpi_pending_hours h
 UNION
 SELECT n.bucket, n.queue, n.channel
 FROM ccr.kpi_pending_customers pc
 	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n;
-COMMENT ON VIEW ccr.kpi_pending_hour_keys IS 'internal: distinct (local hour, queue, channel) keys changed since the last refresh, FCR neighbours included';
+COMMENT ON VIEW ccr._kpi_pending_hour_keys IS 'internal: distinct (local hour, queue, channel) keys changed since the last refresh, FCR neighbours included';
 
-CREATE OR REPLACE VIEW ccr.kpi_pending_agent_day_keys AS
+CREATE OR REPLACE VIEW ccr._kpi_pending_agent_day_keys AS
 SELECT a.day, a.agent FROM ccr.kpi_pending_agent_days a
 UNION
 SELECT n.day, n.agent
 FROM ccr.kpi_pending_customers pc
 	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n
 WHERE n.agent IS NOT NULL;
-COMMENT ON VIEW ccr.kpi_pending_agent_day_keys IS 'internal: distinct (local day, agent) keys changed since the last refresh, FCR neighbours included';
+COMMENT ON VIEW ccr._kpi_pending_agent_day_keys IS 'internal: distinct (local day, agent) keys changed since the last refresh, FCR neighbours included';
 
 -- The days and months above an hour.
 CREATE OR REPLACE FUNCTION ccr.kpi_periods_of(hour timestamptz)
@@ -296,29 +296,29 @@ CREATE OR REPLACE FUNCTION ccr.kpi_periods_of(hour timestamptz)
 	AS $$ SELECT g, date_trunc(g, hour, p.tz) FROM ccr.kpi_params() p, unnest(ARRAY['day', 'month']) g $$;
 COMMENT ON FUNCTION ccr.kpi_periods_of(timestamptz) IS 'internal: the local day and month (grain, bucket) that contain an hour bucket';
 
-CREATE OR REPLACE VIEW ccr.kpi_pending_period_keys AS
+CREATE OR REPLACE VIEW ccr._kpi_pending_period_keys AS
 SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
-FROM ccr.kpi_pending_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
-COMMENT ON VIEW ccr.kpi_pending_period_keys IS 'internal: distinct (grain day or month, local bucket, queue, channel) keys above the pending hours';
+FROM ccr._kpi_pending_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
+COMMENT ON VIEW ccr._kpi_pending_period_keys IS 'internal: distinct (grain day or month, local bucket, queue, channel) keys above the pending hours';
 
 -- ---------------------------------------------------------------------------
 -- Current rows: stored rows of clean keys, and pending keys computed live
 -- (stored rows only with ccr.set_kpi_realtime(false)).  Filters on bucket,
 -- day, queue or agent reach both the rollup's index and the pending keys.
-CREATE OR REPLACE VIEW ccr.kpi_hourly_current AS
+CREATE OR REPLACE VIEW ccr._kpi_hourly_current AS
 SELECT r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
 FROM ccr.kpi_hourly_rollup r
-WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_hour_keys k, ccr.kpi_params() p
+WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_hour_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.bucket = r.bucket AND k.queue IS NOT DISTINCT FROM r.queue
 						AND k.channel = r.channel)
 UNION ALL
 SELECT k.bucket, k.queue, k.channel, s.*
-FROM ccr.kpi_pending_hour_keys k
+FROM ccr._kpi_pending_hour_keys k
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_hour_key_summaries(k.bucket, k.queue, k.channel) s
 WHERE p.realtime;
-COMMENT ON VIEW ccr.kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
+COMMENT ON VIEW ccr._kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
 
 -- Days and months from the current hours (ccr.rollup of summaries, never
 -- of rates), for [since, until).
@@ -332,7 +332,7 @@ CREATE OR REPLACE FUNCTION ccr.kpi_period_summaries(grain text, since timestampt
 SELECT date_trunc(grain, h.bucket, p.tz), h.queue, h.channel,
 	   sum(h.contacts)::bigint, ccr.rollup(h.sl), ccr.rollup(h.aht), ccr.rollup(h.fcr), ccr.rollup(h.resolution),
 	   ccr.rollup(h.csat), ccr.rollup(h.nps), sum(h.first_contacts)::bigint, sum(h.resolved_first_contacts)::bigint
-FROM ccr.kpi_hourly_current h, ccr.kpi_params() p
+FROM ccr._kpi_hourly_current h, ccr.kpi_params() p
 WHERE h.bucket >= since AND h.bucket < until
 GROUP BY 1, 2, 3
 $$;
@@ -356,63 +356,63 @@ WHERE x.bucket = key_bucket AND x.channel = key_channel
 $$;
 COMMENT ON FUNCTION ccr.kpi_period_key_summaries(text, timestamptz, text, text) IS 'internal: the KPI summaries of one (local day or month, queue, channel) key, rolled up from its current hours';
 
-CREATE OR REPLACE VIEW ccr.kpi_daily_current AS
+CREATE OR REPLACE VIEW ccr._kpi_daily_current AS
 SELECT r.bucket, r.day, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
 FROM ccr.kpi_daily_rollup r
-WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_period_keys k, ccr.kpi_params() p
+WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_period_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.grain = 'day' AND k.bucket = r.bucket
 						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
 UNION ALL
 SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
-FROM ccr.kpi_pending_period_keys k
+FROM ccr._kpi_pending_period_keys k
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('day', k.bucket, k.queue, k.channel) s
 WHERE p.realtime AND k.grain = 'day';
-COMMENT ON VIEW ccr.kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
+COMMENT ON VIEW ccr._kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
 
-CREATE OR REPLACE VIEW ccr.kpi_monthly_current AS
+CREATE OR REPLACE VIEW ccr._kpi_monthly_current AS
 SELECT r.month, r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
 FROM ccr.kpi_monthly_rollup r
-WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_period_keys k, ccr.kpi_params() p
+WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_period_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.grain = 'month' AND k.bucket = r.bucket
 						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
 UNION ALL
 SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
-FROM ccr.kpi_pending_period_keys k
+FROM ccr._kpi_pending_period_keys k
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('month', k.bucket, k.queue, k.channel) s
 WHERE p.realtime AND k.grain = 'month';
-COMMENT ON VIEW ccr.kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
+COMMENT ON VIEW ccr._kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
 
-CREATE OR REPLACE VIEW ccr.kpi_agent_daily_current AS
+CREATE OR REPLACE VIEW ccr._kpi_agent_daily_current AS
 SELECT r.bucket, r.day, r.agent, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
 FROM ccr.kpi_agent_daily_rollup r
-WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_agent_day_keys k, ccr.kpi_params() p
+WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_agent_day_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
 UNION ALL
 SELECT s.bucket, k.day, k.agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
 	   s.first_contacts, s.resolved_first_contacts
-FROM ccr.kpi_pending_agent_day_keys k
+FROM ccr._kpi_pending_agent_day_keys k
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_agent_key_summaries(k.day, k.agent) s
 WHERE p.realtime;
-COMMENT ON VIEW ccr.kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
+COMMENT ON VIEW ccr._kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
 
-CREATE OR REPLACE VIEW ccr.quality_agent_daily_current AS
+CREATE OR REPLACE VIEW ccr._quality_agent_daily_current AS
 SELECT r.bucket, r.day, r.agent, r.ces, r.qa, r.answered, r.surveyed
 FROM ccr.quality_agent_daily_rollup r
-WHERE NOT EXISTS (SELECT 1 FROM ccr.kpi_pending_agent_day_keys k, ccr.kpi_params() p
+WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_agent_day_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
 UNION ALL
 SELECT s.bucket, k.day, k.agent, s.ces, s.qa, s.answered, s.surveyed
-FROM ccr.kpi_pending_agent_day_keys k
+FROM ccr._kpi_pending_agent_day_keys k
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_quality_key_summaries(k.day, k.agent) s
 WHERE p.realtime;
-COMMENT ON VIEW ccr.quality_agent_daily_current IS 'internal: ccr.quality_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
+COMMENT ON VIEW ccr._quality_agent_daily_current IS 'internal: ccr.quality_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
 
 -- ---------------------------------------------------------------------------
 -- The accessor columns of every KPI view, defined once.
@@ -443,26 +443,29 @@ COMMENT ON FUNCTION ccr.kpi_measures(ccr.sl_summary, ccr.aht_summary, ccr.rate_s
 -- for row-level restrictions.
 CREATE OR REPLACE VIEW ccr.kpi_hourly AS
 SELECT r.bucket, r.queue, r.channel, m.*
-FROM ccr.kpi_hourly_current r
+FROM ccr._kpi_hourly_current r
+	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
-										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+										 r.first_contacts, r.resolved_first_contacts, p.policy) m;
 
 CREATE OR REPLACE VIEW ccr.kpi_daily AS
 SELECT r.bucket, r.day, r.queue, r.channel, m.*
-FROM ccr.kpi_daily_current r
+FROM ccr._kpi_daily_current r
+	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
-										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+										 r.first_contacts, r.resolved_first_contacts, p.policy) m;
 
 CREATE OR REPLACE VIEW ccr.kpi_monthly AS
 SELECT r.bucket, r.month, r.queue, r.channel, m.*
-FROM ccr.kpi_monthly_current r
+FROM ccr._kpi_monthly_current r
+	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
-										 r.first_contacts, r.resolved_first_contacts, (SELECT ccr.kpi_policy())) m;
+										 r.first_contacts, r.resolved_first_contacts, p.policy) m;
 
 -- The agent view: the measures, occupancy (presence) and quality columns,
 -- in the order 0.2.0 appended them, then the repeat-contact FCR columns.
-CREATE OR REPLACE FUNCTION ccr.kpi_agent_columns(r ccr.kpi_agent_daily_current, occupancy double precision,
-												 q ccr.quality_agent_daily_current, policy text)
+CREATE OR REPLACE FUNCTION ccr.kpi_agent_columns(r ccr._kpi_agent_daily_current, occupancy double precision,
+												 q ccr._quality_agent_daily_current, policy text)
 	RETURNS TABLE (bucket timestamptz, day date, agent text, offered bigint, answered bigint, abandoned bigint,
 				   service_level double precision, abandon_rate double precision, asa_s double precision,
 				   aht_s double precision, fcr_rate double precision, resolution_rate double precision,
@@ -483,14 +486,15 @@ SELECT r.bucket, r.day, r.agent, m.offered, m.answered, m.abandoned, m.service_l
 FROM ccr.kpi_measures(r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps, r.contacts,
 					  r.first_contacts, r.resolved_first_contacts, policy) m
 $$;
-COMMENT ON FUNCTION ccr.kpi_agent_columns(ccr.kpi_agent_daily_current, double precision, ccr.quality_agent_daily_current, text) IS 'internal: the columns of ccr.kpi_agent_daily and ccr.kpi_agent_daily_live from one agent-day row, its occupancy and its quality row';
+COMMENT ON FUNCTION ccr.kpi_agent_columns(ccr._kpi_agent_daily_current, double precision, ccr._quality_agent_daily_current, text) IS 'internal: the columns of ccr.kpi_agent_daily and ccr.kpi_agent_daily_live from one agent-day row, its occupancy and its quality row';
 
 CREATE OR REPLACE VIEW ccr.kpi_agent_daily AS
 SELECT x.*
-FROM ccr.kpi_agent_daily_current r
+FROM ccr._kpi_agent_daily_current r
 	 LEFT JOIN ccr.agent_occupancy_daily_rollup o ON o.day = r.day AND o.agent = r.agent
-	 LEFT JOIN ccr.quality_agent_daily_current q ON q.day = r.day AND q.agent = r.agent
-	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r, o.occupancy, q, (SELECT ccr.kpi_policy())) x;
+	 LEFT JOIN ccr._quality_agent_daily_current q ON q.day = r.day AND q.agent = r.agent
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r, o.occupancy, q, p.policy) x;
 
 COMMENT ON VIEW ccr.kpi_hourly IS 'KPIs per local hour, queue and channel: stored rollups plus the contacts written since the last ccr.refresh_kpis() (ccr.set_kpi_realtime()); plain numeric columns for BI tools';
 COMMENT ON VIEW ccr.kpi_daily IS 'KPIs per local day, queue and channel: stored rollups plus the contacts written since the last ccr.refresh_kpis(); plain numeric columns for BI tools';
@@ -572,8 +576,8 @@ FROM ccr.kpi_buckets('day') b
 		 WHERE s.bucket = b.bucket) r
 	 LEFT JOIN ccr.agent_occupancy_visible() o ON o.day = r.day AND o.agent = r.agent
 	 LEFT JOIN ccr.quality_agent_daily_live q ON q.day = r.day AND q.agent = r.agent
-	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r::ccr.kpi_agent_daily_current, o.occupancy,
-											  ROW(q.bucket, q.day, q.agent, q.ces, q.qa, q.answered, q.surveyed)::ccr.quality_agent_daily_current,
+	 CROSS JOIN LATERAL ccr.kpi_agent_columns(r::ccr._kpi_agent_daily_current, o.occupancy,
+											  ROW(q.bucket, q.day, q.agent, q.ces, q.qa, q.answered, q.surveyed)::ccr._quality_agent_daily_current,
 											  p.policy) x;
 
 COMMENT ON VIEW ccr.kpi_hourly_live IS 'ccr.kpi_hourly computed from ccr.contacts now, with the caller''s rights (row-level security applies); a filter on bucket reads only that period';

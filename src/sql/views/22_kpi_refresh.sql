@@ -117,6 +117,26 @@ BEGIN
 	EXECUTE 'CREATE OR REPLACE TRIGGER ccr_kpi_capture_truncate AFTER TRUNCATE ON ccr.qa_evaluations FOR EACH STATEMENT EXECUTE FUNCTION ccr.kpi_capture_truncate()';
 END $$;
 
+-- A direct change of ccr.settings that alters what the rollups count (not
+-- through the setters, which rebuild at once) makes the next refresh a
+-- rebuild.
+CREATE OR REPLACE FUNCTION ccr.kpi_capture_settings() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF coalesce(NEW.name, OLD.name) IN ('timezone', 'kpi_threshold_s', 'kpi_short_abandon_s', 'kpi_fcr_window')
+	   AND (TG_OP <> 'UPDATE' OR NEW.value IS DISTINCT FROM OLD.value OR NEW.name <> OLD.name) THEN
+		INSERT INTO ccr.settings (name, value)
+		VALUES ('kpi_rebuild_due', format('setting %s changed', coalesce(NEW.name, OLD.name)))
+		ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
+	END IF;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION ccr.kpi_capture_settings() IS 'internal: row trigger on ccr.settings: a change of a setting the rollups count with makes the next ccr.refresh_kpis() a rebuild';
+CREATE OR REPLACE TRIGGER ccr_kpi_capture_settings AFTER INSERT OR UPDATE OR DELETE ON ccr.settings
+	FOR EACH ROW EXECUTE FUNCTION ccr.kpi_capture_settings();
+
 -- ---------------------------------------------------------------------------
 -- Refresh.
 
@@ -317,6 +337,8 @@ BEGIN
 	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
 	RETURN NEXT;
 
+	-- the logs are near empty now: plans that read them should know it
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.refresh_kpis() FROM PUBLIC;
@@ -385,6 +407,9 @@ BEGIN
 	RETURN NEXT;
 
 	DELETE FROM ccr.settings WHERE name = 'kpi_rebuild_due';
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers,
+			ccr.kpi_hourly_rollup, ccr.kpi_daily_rollup, ccr.kpi_monthly_rollup, ccr.kpi_agent_daily_rollup,
+			ccr.quality_agent_daily_rollup;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.rebuild_kpis() FROM PUBLIC;
@@ -392,10 +417,10 @@ COMMENT ON FUNCTION ccr.rebuild_kpis() IS 'recomputes every KPI rollup from the 
 
 -- What is pending, per rollup.
 CREATE OR REPLACE VIEW ccr.kpi_refresh_status AS
-WITH hour_keys AS (SELECT count(*) AS n FROM ccr.kpi_pending_hour_keys),
+WITH hour_keys AS (SELECT count(*) AS n FROM ccr._kpi_pending_hour_keys),
 period_keys AS (SELECT count(*) FILTER (WHERE grain = 'day') AS days, count(*) FILTER (WHERE grain = 'month') AS months
-				FROM ccr.kpi_pending_period_keys),
-agent_keys AS (SELECT count(*) AS n FROM ccr.kpi_pending_agent_day_keys),
+				FROM ccr._kpi_pending_period_keys),
+agent_keys AS (SELECT count(*) AS n FROM ccr._kpi_pending_agent_day_keys),
 oldest AS (SELECT (SELECT min(changed_at) FROM ccr.kpi_pending_hours) AS hours,
 				  (SELECT min(changed_at) FROM ccr.kpi_pending_agent_days) AS agent_days,
 				  (SELECT min(changed_at) FROM ccr.kpi_pending_customers) AS customers)

@@ -40,7 +40,7 @@ FROM (SELECT r.bucket,
 			 ccr.abandon_rate(ccr.rollup(r.sl)) AS abandon_rate,
 			 -- the threshold the summaries were built with (every row of a refresh has the same)
 			 substring(min(r.sl::text) FROM ' threshold=([^ ]+)')::double precision AS threshold_s
-	  FROM ccr.kpi_hourly_current r
+	  FROM ccr._kpi_hourly_current r
 	  GROUP BY r.bucket, r.queue) h
 	 CROSS JOIN (SELECT ccr.staffing_target_sl() AS target_sl, ccr.staffing_max_occupancy() AS max_occupancy,
 						ccr.staffing_shrinkage() AS shrinkage) p
@@ -54,6 +54,6 @@ CREATE OR REPLACE VIEW ccr.channel_mix_daily AS
 SELECT r.day, r.channel, r.contacts,
 	   r.contacts::float8 / (sum(r.contacts) OVER (PARTITION BY r.day))::float8 AS share
 FROM (SELECT d.day, d.channel, sum(d.contacts)::bigint AS contacts
-	  FROM ccr.kpi_daily_current d GROUP BY d.day, d.channel) r;
+	  FROM ccr._kpi_daily_current d GROUP BY d.day, d.channel) r;
 COMMENT ON VIEW ccr.channel_mix_daily IS
 	'contacts per local day and channel and their share of the day''s contacts; as of now (from ccr.kpi_daily)';

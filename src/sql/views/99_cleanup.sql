@@ -8,10 +8,12 @@ DO $$
 DECLARE
 	m text;
 BEGIN
-	FOR m IN SELECT c.relname FROM pg_class c
-			 WHERE c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
-				   AND c.relname IN ('kpi_hourly_rollup_020', 'kpi_daily_rollup_020', 'kpi_monthly_rollup_020',
-									 'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020')
+	-- months read days, days read hours: drop in that order
+	FOR m IN SELECT c.relname
+			 FROM unnest(ARRAY['kpi_monthly_rollup_020', 'kpi_daily_rollup_020', 'kpi_hourly_rollup_020',
+							   'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020']) WITH ORDINALITY n(name, i)
+				  JOIN pg_class c ON c.relname = n.name AND c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
+			 ORDER BY n.i
 	LOOP
 		BEGIN
 			EXECUTE format('DROP MATERIALIZED VIEW ccr.%I', m);

@@ -47,36 +47,50 @@ $q$, changed_rows)
 $fn$;
 COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour, agent-day and customer keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer); run by the trigger itself, which alone sees the transition tables';
 
+-- The trigger functions run the statement above with static SQL, one per
+-- event (so each plan is made once per session, not per statement); they
+-- are generated here from that one definition.
+DO $do$
+DECLARE
+	cols CONSTANT text := 'contact_id, offered_at, queue, channel, agent, customer';
+	qa_cols CONSTANT text := 'contact_id, agent, evaluated_at';
+	qa_sql CONSTANT text := $q$
+INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+SELECT DISTINCT (coalesce(ct.offered_at, e.evaluated_at) AT TIME ZONE p.tz)::date, e.agent
+FROM (%s) e LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id, ccr.kpi_params() p$q$;
+BEGIN
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_capture_contacts() RETURNS trigger
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-	AS $$
-DECLARE
-	cols CONSTANT text := 'contact_id, offered_at, queue, channel, agent, customer';
+	AS $body$
 BEGIN
-	EXECUTE ccr.kpi_contact_changes_sql(CASE TG_OP
-		WHEN 'INSERT' THEN format('SELECT %s FROM ccr_new_rows', cols)
-		WHEN 'DELETE' THEN format('SELECT %s FROM ccr_old_rows', cols)
-		ELSE format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols) END);
+	IF TG_OP = 'INSERT' THEN %s;
+	ELSIF TG_OP = 'DELETE' THEN %s;
+	ELSE %s;
+	END IF;
 	RETURN NULL;
-END $$;
-COMMENT ON FUNCTION ccr.kpi_capture_contacts() IS 'internal: statement trigger on ccr.contacts logging the KPI keys a statement changed';
-
+END $body$$f$,
+		ccr.kpi_contact_changes_sql(format('SELECT %s FROM ccr_new_rows', cols)),
+		ccr.kpi_contact_changes_sql(format('SELECT %s FROM ccr_old_rows', cols)),
+		ccr.kpi_contact_changes_sql(format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols)));
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_capture_qa() RETURNS trigger
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-	AS $$
+	AS $body$
 BEGIN
-	EXECUTE format($q$
-INSERT INTO ccr.kpi_pending_agent_days (day, agent)
-SELECT DISTINCT (coalesce(ct.offered_at, e.evaluated_at) AT TIME ZONE p.tz)::date, e.agent
-FROM (%s) e LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id, ccr.kpi_params() p
-$q$, CASE TG_OP
-		WHEN 'INSERT' THEN 'SELECT contact_id, agent, evaluated_at FROM ccr_new_rows'
-		WHEN 'DELETE' THEN 'SELECT contact_id, agent, evaluated_at FROM ccr_old_rows'
-		ELSE 'SELECT contact_id, agent, evaluated_at FROM ccr_old_rows UNION ALL SELECT contact_id, agent, evaluated_at FROM ccr_new_rows' END);
+	IF TG_OP = 'INSERT' THEN %s;
+	ELSIF TG_OP = 'DELETE' THEN %s;
+	ELSE %s;
+	END IF;
 	RETURN NULL;
-END $$;
+END $body$$f$,
+		format(qa_sql, format('SELECT %s FROM ccr_new_rows', qa_cols)),
+		format(qa_sql, format('SELECT %s FROM ccr_old_rows', qa_cols)),
+		format(qa_sql, format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', qa_cols, qa_cols)));
+END $do$;
+COMMENT ON FUNCTION ccr.kpi_capture_contacts() IS 'internal: statement trigger on ccr.contacts logging the KPI keys a statement changed (generated from ccr.kpi_contact_changes_sql())';
 COMMENT ON FUNCTION ccr.kpi_capture_qa() IS 'internal: statement trigger on ccr.qa_evaluations logging the (day, agent) keys a statement changed';
 
 -- TRUNCATE changes every key there is.

@@ -3,9 +3,9 @@
 -- The 0.2.0 rollups were materialized views, recomputed from every contact
 -- at each refresh.  From 0.3.0 they are tables refreshed by key: statement
 -- triggers on the tables the rollups read log the keys a statement touched
--- (local hour x queue x channel, local day x agent, and for repeat-contact
--- FCR the customer and period, resolved to the keys of that customer's
--- neighbouring contacts when read), ccr.refresh_kpis() recomputes exactly
+-- (local hour x queue x channel, local day x agent: those of the changed
+-- rows and, for repeat-contact FCR, those of the same customers' contacts
+-- within the FCR window of them), ccr.refresh_kpis() recomputes exactly
 -- those keys and the days and months above them, and the KPI views add the
 -- pending keys computed live.  The definitions (what a key's summaries are,
 -- what a statement invalidates) are in src/sql/views/20_kpi_layer.sql, so
@@ -38,21 +38,8 @@ CREATE TABLE ccr.kpi_pending_agent_days (
 CREATE INDEX kpi_pending_agent_days_day_idx ON ccr.kpi_pending_agent_days (day);
 COMMENT ON TABLE ccr.kpi_pending_agent_days IS 'continuous KPI layer: (local day, agent) keys of ccr.kpi_agent_daily_rollup and ccr.quality_agent_daily_rollup changed since the last ccr.refresh_kpis()';
 
--- A contact added, removed or moved changes the repeat-contact FCR of the
--- same customer's contacts within the FCR window before and after it: the
--- customer and the period of the change are logged, and resolved to those
--- contacts' keys when read (cheaper for bulk loads than at capture).
-CREATE TABLE ccr.kpi_pending_customers (
-	customer text,
-	first_at timestamptz NOT NULL,
-	last_at timestamptz NOT NULL,
-	changed_at timestamptz NOT NULL DEFAULT now()
-);
-COMMENT ON TABLE ccr.kpi_pending_customers IS 'continuous KPI layer: customers whose contacts between first_at and last_at changed since the last ccr.refresh_kpis() (NULL: every customer, after a bulk change); their contacts within the FCR window of that period have pending keys';
-
 SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_hours', '');
 SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_agent_days', '');
-SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_customers', '');
 
 -- One row per rollup: when it was last refreshed and how long that took.
 -- Not dumped (the install creates the rows); a restored database shows
@@ -146,4 +133,4 @@ WHERE EXISTS (SELECT 1 FROM ccr.kpi_hourly_rollup) OR EXISTS (SELECT 1 FROM ccr.
 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
 
 -- The logs start empty: plans reading them should know it.
-ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers;
+ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;

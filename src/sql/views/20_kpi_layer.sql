@@ -200,94 +200,78 @@ CREATE OR REPLACE FUNCTION ccr.kpi_hour_key_summaries(key_bucket timestamptz, ke
 	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
 				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
 				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE sql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more
+	-- each call reads a few rows: compiling it would cost more than
+	-- running it, and one generic plan serves every key (PL/pgSQL keeps
+	-- it; a SQL function would be planned again at each call)
 	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN QUERY
 SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
 FROM ccr.kpi_params() p,
 	 LATERAL ccr.kpi_contact_summaries(key_bucket, ccr.kpi_read_until('hour', key_bucket, p.tz), 'hour') x
 WHERE x.bucket = key_bucket AND x.k2 = key_channel
-	  AND (x.k1 = key_queue OR (key_queue IS NULL AND x.k1 IS NULL))
-$$;
+	  AND (x.k1 = key_queue OR (key_queue IS NULL AND x.k1 IS NULL));
+END $$;
 COMMENT ON FUNCTION ccr.kpi_hour_key_summaries(timestamptz, text, text) IS 'internal: the KPI summaries of one (local hour, queue, channel) key, computed from its contacts';
 
 CREATE OR REPLACE FUNCTION ccr.kpi_agent_key_summaries(key_day date, key_agent text)
 	RETURNS TABLE (bucket timestamptz, contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
 				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
 				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE sql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more
+	-- each call reads a few rows: compiling it would cost more than
+	-- running it, and one generic plan serves every key (PL/pgSQL keeps
+	-- it; a SQL function would be planned again at each call)
 	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN QUERY
 SELECT x.bucket, x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
 FROM ccr.kpi_params() p,
 	 LATERAL ccr.kpi_contact_summaries(key_day::timestamp AT TIME ZONE p.tz,
 									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz), 'agent_day') x
-WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.k1 = key_agent
-$$;
+WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.k1 = key_agent;
+END $$;
 COMMENT ON FUNCTION ccr.kpi_agent_key_summaries(date, text) IS 'internal: the KPI summaries of one (local day, agent) key, computed from its contacts';
 
 CREATE OR REPLACE FUNCTION ccr.kpi_quality_key_summaries(key_day date, key_agent text)
 	RETURNS TABLE (bucket timestamptz, ces ccr.ces_summary, qa ccr.qa_summary, answered bigint, surveyed bigint)
-	LANGUAGE sql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more
+	-- each call reads a few rows: compiling it would cost more than
+	-- running it, and one generic plan serves every key (PL/pgSQL keeps
+	-- it; a SQL function would be planned again at each call)
 	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN QUERY
 SELECT x.bucket, x.ces, x.qa, x.answered, x.surveyed
 FROM ccr.kpi_params() p,
 	 LATERAL ccr.kpi_quality_summaries(key_day::timestamp AT TIME ZONE p.tz,
 									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
-WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent
-$$;
+WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent;
+END $$;
 COMMENT ON FUNCTION ccr.kpi_quality_key_summaries(date, text) IS 'internal: the quality summaries of one (local day, agent) key';
 
 -- ---------------------------------------------------------------------------
--- Pending keys: what the logs name, with the FCR neighbours of changed
--- contacts resolved to their keys.
-CREATE OR REPLACE FUNCTION ccr.kpi_neighbour_keys(customer text, first_at timestamptz, last_at timestamptz)
-	RETURNS TABLE (bucket timestamptz, queue text, channel text, day date, agent text)
-	LANGUAGE sql STABLE SECURITY DEFINER
-	ROWS 20
-	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more
-	SET jit = off
-	AS $$
-SELECT date_trunc('hour', c.offered_at, p.tz), c.queue, c.channel, (c.offered_at AT TIME ZONE p.tz)::date, c.agent
-FROM ccr.contacts c, ccr.kpi_params() p
-WHERE c.customer = kpi_neighbour_keys.customer
-	  AND c.offered_at >= first_at - p.fcr_window AND c.offered_at <= last_at + p.fcr_window
-UNION ALL
--- no customer: a bulk change, every customer of the period
-SELECT date_trunc('hour', c.offered_at, p.tz), c.queue, c.channel, (c.offered_at AT TIME ZONE p.tz)::date, c.agent
-FROM ccr.contacts c, ccr.kpi_params() p
-WHERE kpi_neighbour_keys.customer IS NULL AND c.customer IS NOT NULL
-	  AND c.offered_at >= first_at - p.fcr_window AND c.offered_at <= last_at + p.fcr_window
-$$;
-COMMENT ON FUNCTION ccr.kpi_neighbour_keys(text, timestamptz, timestamptz) IS 'internal: the hour and agent-day keys of the contacts of a customer (NULL: of every customer) whose repeat-contact FCR a change between first_at and last_at can alter (those within the FCR window of it)';
-
+-- Pending keys, distinct.
 CREATE OR REPLACE VIEW ccr._kpi_pending_hour_keys AS
-SELECT h.bucket, h.queue, h.channel FROM ccr.kpi_pending_hours h
-UNION
-SELECT n.bucket, n.queue, n.channel
-FROM ccr.kpi_pending_customers pc
-	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n;
-COMMENT ON VIEW ccr._kpi_pending_hour_keys IS 'internal: distinct (local hour, queue, channel) keys changed since the last refresh, FCR neighbours included';
+SELECT DISTINCT h.bucket, h.queue, h.channel FROM ccr.kpi_pending_hours h;
+COMMENT ON VIEW ccr._kpi_pending_hour_keys IS 'internal: distinct (local hour, queue, channel) keys changed since the last refresh';
 
 CREATE OR REPLACE VIEW ccr._kpi_pending_agent_day_keys AS
-SELECT a.day, a.agent FROM ccr.kpi_pending_agent_days a
-UNION
-SELECT n.day, n.agent
-FROM ccr.kpi_pending_customers pc
-	 CROSS JOIN LATERAL ccr.kpi_neighbour_keys(pc.customer, pc.first_at, pc.last_at) n
-WHERE n.agent IS NOT NULL;
-COMMENT ON VIEW ccr._kpi_pending_agent_day_keys IS 'internal: distinct (local day, agent) keys changed since the last refresh, FCR neighbours included';
+SELECT DISTINCT a.day, a.agent FROM ccr.kpi_pending_agent_days a;
+COMMENT ON VIEW ccr._kpi_pending_agent_day_keys IS 'internal: distinct (local day, agent) keys changed since the last refresh';
 
 -- The days and months above an hour.
 CREATE OR REPLACE FUNCTION ccr.kpi_periods_of(hour timestamptz)
@@ -342,18 +326,23 @@ CREATE OR REPLACE FUNCTION ccr.kpi_period_key_summaries(grain text, key_bucket t
 	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
 				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
 				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE sql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more
+	-- each call reads a few rows: compiling it would cost more than
+	-- running it, and one generic plan serves every key (PL/pgSQL keeps
+	-- it; a SQL function would be planned again at each call)
 	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN QUERY
 SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
 FROM ccr.kpi_params() p,
 	 LATERAL ccr.kpi_period_summaries(grain, key_bucket, ccr.kpi_read_until(grain, key_bucket, p.tz)) x
 WHERE x.bucket = key_bucket AND x.channel = key_channel
-	  AND (x.queue = key_queue OR (key_queue IS NULL AND x.queue IS NULL))
-$$;
+	  AND (x.queue = key_queue OR (key_queue IS NULL AND x.queue IS NULL));
+END $$;
 COMMENT ON FUNCTION ccr.kpi_period_key_summaries(text, timestamptz, text, text) IS 'internal: the KPI summaries of one (local day or month, queue, channel) key, rolled up from its current hours';
 
 CREATE OR REPLACE VIEW ccr._kpi_daily_current AS

@@ -7,45 +7,50 @@
 -- per statement.  Owner's rights, so a role that may write ccr.contacts
 -- needs no grant on the logs.
 --
--- Customers: one log row per customer of the statement, with the period of
--- its changed contacts.  A statement of more than kpi_customer_log_limit
--- customers (a bulk load) logs its hours instead, with no customer: the
--- neighbours are then every contact within the FCR window of those hours,
--- which a load of that size recomputes anyway.
+-- Repeat-contact FCR: a contact added, removed or moved changes the flags
+-- of the same customer's contacts within the FCR window before and after
+-- it; their keys are logged too.  Contacts of other transactions still open
+-- are not seen, but those log their own keys.  A statement of more than
+-- kpi_customer_log_limit customers (a bulk load) logs the keys of every
+-- contact with a customer within the window of its period instead: one
+-- range scan rather than a probe per customer.
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_changes_sql(changed_rows text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $fn$
 SELECT format($q$
 WITH changed AS MATERIALIZED (%s),
-p AS (SELECT tz FROM ccr.kpi_params()),
-hours AS (
-	SELECT DISTINCT date_trunc('hour', c.offered_at, p.tz) AS bucket, c.queue, c.channel,
-		   bool_or(c.customer IS NOT NULL) OVER w AS with_customer
-	FROM changed c, p
-	WINDOW w AS (PARTITION BY date_trunc('hour', c.offered_at, p.tz))),
-logged_hours AS (
-	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel) SELECT bucket, queue, channel FROM hours),
-logged_days AS (
-	INSERT INTO ccr.kpi_pending_agent_days (day, agent)
-	SELECT (c.offered_at AT TIME ZONE p.tz)::date, c.agent FROM changed c, p WHERE c.agent IS NOT NULL
-	UNION
-	-- QA evaluations of these contacts count on the contact's day, or on
-	-- their own when the contact is gone
-	SELECT (t.at AT TIME ZONE p.tz)::date, e.agent
-	FROM changed c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
-		 CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) t(at), p),
+p AS (SELECT tz, fcr_window FROM ccr.kpi_params()),
 customers AS (
 	SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
 	FROM changed c WHERE c.customer IS NOT NULL GROUP BY c.customer),
-few AS (SELECT count(*) <= ccr.setting('kpi_customer_log_limit', '10000')::bigint AS yes FROM customers)
-INSERT INTO ccr.kpi_pending_customers (customer, first_at, last_at)
-SELECT customer, first_at, last_at FROM customers WHERE (SELECT yes FROM few)
-UNION ALL
-SELECT DISTINCT NULL, bucket, bucket + interval '1 hour' FROM hours WHERE with_customer AND NOT (SELECT yes FROM few)
+few AS (SELECT count(*) <= ccr.setting('kpi_customer_log_limit', '10000')::bigint AS yes FROM customers),
+touched AS MATERIALIZED (
+	SELECT c.offered_at, c.queue, c.channel, c.agent FROM changed c
+	UNION ALL
+	SELECT n.offered_at, n.queue, n.channel, n.agent
+	FROM customers cu, p, ccr.contacts n
+	WHERE (SELECT yes FROM few) AND n.customer = cu.customer
+		  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window
+	UNION ALL
+	SELECT n.offered_at, n.queue, n.channel, n.agent
+	FROM (SELECT min(first_at) AS lo, max(last_at) AS hi FROM customers) span, p, ccr.contacts n
+	WHERE NOT (SELECT yes FROM few) AND n.customer IS NOT NULL
+		  AND n.offered_at >= span.lo - p.fcr_window AND n.offered_at <= span.hi + p.fcr_window),
+logged_hours AS (
+	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel)
+	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel FROM touched t, p)
+INSERT INTO ccr.kpi_pending_agent_days (day, agent)
+SELECT (t.offered_at AT TIME ZONE p.tz)::date, t.agent FROM touched t, p WHERE t.agent IS NOT NULL
+UNION
+-- QA evaluations of the changed contacts count on the contact's day, or on
+-- their own when the contact is gone
+SELECT (d.at AT TIME ZONE p.tz)::date, e.agent
+FROM changed c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
+	 CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) d(at), p
 $q$, changed_rows)
 $fn$;
-COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour, agent-day and customer keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer); run by the trigger itself, which alone sees the transition tables';
+COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour and agent-day keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer), and of their repeat-contact FCR neighbours; run by the trigger itself, which alone sees the transition tables';
 
 -- The trigger functions run the statement above with static SQL, one per
 -- event (so each plan is made once per session, not per statement); they
@@ -286,10 +291,6 @@ BEGIN
 	INSERT INTO kpi_hour_keys SELECT * FROM gone;
 	WITH gone AS (DELETE FROM ccr.kpi_pending_agent_days RETURNING day, agent)
 	INSERT INTO kpi_agent_keys SELECT * FROM gone;
-	WITH gone AS (DELETE FROM ccr.kpi_pending_customers RETURNING customer, first_at, last_at),
-	n AS (SELECT k.* FROM gone g CROSS JOIN LATERAL ccr.kpi_neighbour_keys(g.customer, g.first_at, g.last_at) k),
-	h AS (INSERT INTO kpi_hour_keys SELECT n.bucket, n.queue, n.channel FROM n)
-	INSERT INTO kpi_agent_keys SELECT n.day, n.agent FROM n WHERE n.agent IS NOT NULL;
 
 	DELETE FROM ccr.kpi_hourly_rollup r USING (SELECT DISTINCT * FROM kpi_hour_keys) k
 	WHERE r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
@@ -352,7 +353,7 @@ BEGIN
 	RETURN NEXT;
 
 	-- the logs are near empty now: plans that read them should know it
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers;
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.refresh_kpis() FROM PUBLIC;
@@ -373,7 +374,6 @@ BEGIN
 	-- only the rows this snapshot sees: those of open transactions stay
 	DELETE FROM ccr.kpi_pending_hours;
 	DELETE FROM ccr.kpi_pending_agent_days;
-	DELETE FROM ccr.kpi_pending_customers;
 
 	DELETE FROM ccr.kpi_hourly_rollup;
 	INSERT INTO ccr.kpi_hourly_rollup SELECT * FROM ccr.kpi_contact_summaries('-infinity', 'infinity', 'hour');
@@ -421,7 +421,7 @@ BEGIN
 	RETURN NEXT;
 
 	DELETE FROM ccr.settings WHERE name = 'kpi_rebuild_due';
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_customers,
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days,
 			ccr.kpi_hourly_rollup, ccr.kpi_daily_rollup, ccr.kpi_monthly_rollup, ccr.kpi_agent_daily_rollup,
 			ccr.quality_agent_daily_rollup;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
@@ -436,8 +436,7 @@ period_keys AS (SELECT count(*) FILTER (WHERE grain = 'day') AS days, count(*) F
 				FROM ccr._kpi_pending_period_keys),
 agent_keys AS (SELECT count(*) AS n FROM ccr._kpi_pending_agent_day_keys),
 oldest AS (SELECT (SELECT min(changed_at) FROM ccr.kpi_pending_hours) AS hours,
-				  (SELECT min(changed_at) FROM ccr.kpi_pending_agent_days) AS agent_days,
-				  (SELECT min(changed_at) FROM ccr.kpi_pending_customers) AS customers)
+				  (SELECT min(changed_at) FROM ccr.kpi_pending_agent_days) AS agent_days)
 SELECT r.rollup,
 	   CASE r.rollup WHEN 'kpi_hourly_rollup' THEN (SELECT n FROM hour_keys)
 					 WHEN 'kpi_daily_rollup' THEN (SELECT days FROM period_keys)
@@ -445,9 +444,9 @@ SELECT r.rollup,
 					 WHEN 'kpi_agent_daily_rollup' THEN (SELECT n FROM agent_keys)
 					 WHEN 'quality_agent_daily_rollup' THEN (SELECT n FROM agent_keys) END AS pending_keys,
 	   CASE WHEN r.rollup IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup')
-			THEN least(o.hours, o.customers)
+			THEN o.hours
 			WHEN r.rollup IN ('kpi_agent_daily_rollup', 'quality_agent_daily_rollup')
-			THEN least(o.agent_days, o.customers) END AS oldest_change_at,
+			THEN o.agent_days END AS oldest_change_at,
 	   r.last_refresh_at,
 	   r.last_refresh_ms,
 	   ccr.setting('kpi_rebuild_due', NULL) AS rebuild_due

@@ -124,13 +124,31 @@ SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.off
 	   ccr.rate_agg(c.resolved),
 	   ccr.csat_agg(c.csat_score, c.csat_scale),
 	   ccr.nps_agg(c.nps_score),
-	   count(*) FILTER (WHERE f.first_contact),
-	   count(*) FILTER (WHERE f.resolved_first_contact)
-FROM ccr.contacts c
-	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_repeat_flags(c.contact_id, c.customer, c.offered_at, p.fcr_window) f
-WHERE c.offered_at >= since AND c.offered_at < until
-	  AND (grain <> 'agent_day' OR c.agent IS NOT NULL)
+	   count(*) FILTER (WHERE c.first_contact),
+	   count(*) FILTER (WHERE c.resolved_first_contact)
+FROM ccr.kpi_params() p,
+	 -- each contact with its repeat-contact flags: probed per contact for a
+	 -- period (the refresh of a few keys), from one sort of every contact
+	 -- for the whole history (the rebuild); the two agree (the property
+	 -- test compares refresh and rebuild bit for bit)
+	 LATERAL (SELECT c.*, f.first_contact, f.resolved_first_contact
+			  FROM ccr.contacts c
+				   CROSS JOIN LATERAL ccr.kpi_repeat_flags(c.contact_id, c.customer, c.offered_at, p.fcr_window) f
+			  WHERE NOT (since = '-infinity' AND until = 'infinity')
+					AND c.offered_at >= since AND c.offered_at < until
+			  UNION ALL
+			  SELECT w.*
+			  FROM (SELECT c.*,
+						   c.customer IS NOT NULL AND (lag(c.offered_at) OVER byc IS NULL
+													   OR c.offered_at - lag(c.offered_at) OVER byc > p.fcr_window) AS first_contact,
+						   c.customer IS NOT NULL AND (lag(c.offered_at) OVER byc IS NULL
+													   OR c.offered_at - lag(c.offered_at) OVER byc > p.fcr_window)
+							   AND (lead(c.offered_at) OVER byc IS NULL
+									OR lead(c.offered_at) OVER byc - c.offered_at > p.fcr_window) AS resolved_first_contact
+					FROM ccr.contacts c
+					WINDOW byc AS (PARTITION BY c.customer ORDER BY c.offered_at, c.contact_id)) w
+			  WHERE since = '-infinity' AND until = 'infinity') c
+WHERE grain <> 'agent_day' OR c.agent IS NOT NULL
 GROUP BY 1, 2, 3
 $$;
 COMMENT ON FUNCTION ccr.kpi_contact_summaries(timestamptz, timestamptz, text) IS 'internal: KPI summaries and repeat-contact FCR counts of the contacts offered in [since, until), per local bucket of grain (hour, day, month: x queue x channel; agent_day: x agent)';

@@ -1,0 +1,123 @@
+-- The continuous KPI layer on :rows contacts over a year (America/New_York),
+-- all figures measured in this one run: a full ccr.rebuild_kpis(); a
+-- ccr.refresh_kpis() after 500 new contacts in the last hour (repeat callers
+-- taken from the last week, so their FCR neighbours are recomputed too);
+-- reading the last day of ccr.kpi_hourly with those 500 unrefreshed, against
+-- the stored rows only and the _live view; and the cost of the capture on a
+-- bulk load of 1M contacts in one statement, against the same table with the
+-- capture triggers disabled.  Backend CPU time (schedstat) next to wall
+-- time; quote the load average printed with them.
+\set ECHO none
+\if :{?rows} \else \set rows 3000000 \endif
+SELECT count(*) = 0 AS empty FROM ccr.contacts \gset
+\if :empty
+SELECT ccr.set_timezone('America/New_York');
+\set n :rows
+\set days 365
+\set start 2025-12-01
+\set tz America/New_York
+\set seed 0.8
+\set agents 120
+-- a load this size is what a rebuild is for: capture off, then one rebuild
+ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert;
+\ir ../data/generate_contacts.sql
+ALTER TABLE ccr.contacts ENABLE TRIGGER ccr_kpi_capture_insert;
+VACUUM ANALYZE ccr.contacts;
+\endif
+SELECT count(*) AS contacts, count(DISTINCT customer) AS customers, min(offered_at)::date AS first_day, max(offered_at)::date AS last_day
+FROM ccr.contacts;
+
+CREATE OR REPLACE FUNCTION bench.load() RETURNS text LANGUAGE sql AS $$
+	SELECT 'load ' || split_part(pg_read_file('/proc/loadavg'), ' ', 1) $$;
+
+-- n contacts in the hour after the last one: copies of contacts of the last
+-- week (same customers, queues, agents, waits and outcomes)
+CREATE OR REPLACE FUNCTION bench.add_recent(n int) RETURNS void LANGUAGE sql AS $$
+INSERT INTO ccr.contacts (source, channel, queue, agent, customer, offered_at, answered_at, ended_at, outcome,
+						  talk_s, hold_s, acw_s, resolved, fcr, csat_score, csat_scale, nps_score)
+SELECT 'bench', c.channel, c.queue, c.agent, c.customer, t, t + (c.answered_at - c.offered_at), t + (c.ended_at - c.offered_at),
+	   c.outcome, c.talk_s, c.hold_s, c.acw_s, c.resolved, c.fcr, c.csat_score, c.csat_scale, c.nps_score
+FROM (SELECT * FROM ccr.contacts WHERE offered_at > (SELECT max(offered_at) FROM ccr.contacts) - interval '7 days'
+	  ORDER BY random() LIMIT n) c,
+	 LATERAL (SELECT (SELECT max(offered_at) FROM ccr.contacts) + random() * interval '1 hour' AS t) x $$;
+
+-- one timed statement: wall and CPU milliseconds
+CREATE OR REPLACE FUNCTION bench.time(q text, OUT wall_ms numeric, OUT cpu_ms numeric) LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; c0 float8;
+BEGIN
+	c0 := bench.cpu_ns(); t0 := clock_timestamp();
+	EXECUTE q;
+	wall_ms := round((extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric, 1);
+	cpu_ms := round(((bench.cpu_ns() - c0) / 1e6)::numeric, 1);
+END $$;
+
+\echo
+\echo == full rebuild
+SELECT bench.load() AS load_before, (bench.time('SELECT count(*) FROM ccr.rebuild_kpis()')).*, bench.load() AS load_after;
+CREATE TEMP TABLE rebuild AS SELECT last_refresh_ms FROM ccr.kpi_refresh_status WHERE false;
+INSERT INTO rebuild SELECT sum(last_refresh_ms) FROM ccr.kpi_refresh_status;
+
+\echo
+\echo == refresh after 500 new contacts (5 rounds; pending keys include the FCR neighbours)
+CREATE TEMP TABLE refreshes (round int, pending_hour_keys bigint, pending_agent_keys bigint, wall_ms numeric, cpu_ms numeric, load text);
+DO $$
+DECLARE r record;
+BEGIN
+	FOR i IN 1..5 LOOP
+		PERFORM bench.add_recent(500);
+		SELECT * INTO r FROM bench.time('SELECT count(*) FROM ccr.refresh_kpis()');
+		INSERT INTO refreshes
+		SELECT i, (SELECT count(*) FROM (SELECT DISTINCT bucket, queue, channel FROM ccr.kpi_pending_hours) k), NULL, r.wall_ms, r.cpu_ms, bench.load();
+	END LOOP;
+END $$;
+-- (pending keys are counted after the refresh consumed them: record them from a dry round)
+SELECT bench.add_recent(500);
+SELECT (SELECT count(*) FROM ccr._kpi_pending_hour_keys) AS pending_hour_keys_for_500,
+	   (SELECT count(*) FROM ccr._kpi_pending_agent_day_keys) AS pending_agent_day_keys_for_500;
+SELECT round, wall_ms, cpu_ms, load FROM refreshes ORDER BY round;
+
+\echo
+\echo == reading the last day of ccr.kpi_hourly with those 500 contacts not refreshed
+SELECT * FROM bench.compare('last day of kpi_hourly, 500 unrefreshed contacts',
+	ARRAY['real time (stored + pending keys live)', 'stored rows only (set_kpi_realtime(false))', 'ccr.kpi_hourly_live'],
+	ARRAY[$q$SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$,
+		  $q$SELECT * FROM ccr.kpi_hourly_rollup WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$,
+		  $q$SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$], 5);
+SELECT bench.load() AS load;
+SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day')
+							  UNION ALL
+							  (SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day')) z)
+	   AS last_day_rows_real_time_vs_live_differing;
+
+\echo
+\echo == refresh against rebuild
+SELECT (SELECT min(cpu_ms) FROM refreshes) AS refresh_cpu_ms_best, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wall_ms) FROM refreshes) AS refresh_wall_ms_median,
+	   (SELECT round(last_refresh_ms) FROM rebuild) AS rebuild_ms,
+	   round((SELECT last_refresh_ms FROM rebuild) / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wall_ms) FROM refreshes)) AS rebuild_over_refresh;
+SELECT count(*) FROM ccr.refresh_kpis();
+
+\echo
+\echo == capture cost of a bulk load: 1M contacts in one INSERT (rolled back), capture on and off, alternating
+CREATE TABLE bench.staged AS
+SELECT 'staged' AS source, channel, queue, agent, customer, offered_at + interval '400 days' AS offered_at,
+	   answered_at + interval '400 days' AS answered_at, ended_at + interval '400 days' AS ended_at, outcome,
+	   talk_s, hold_s, acw_s, resolved, fcr, csat_score, csat_scale, nps_score
+FROM ccr.contacts ORDER BY contact_id LIMIT 1000000;
+CREATE TEMP TABLE loads (capture boolean, wall_ms numeric, cpu_ms numeric, load text);
+SELECT 'SELECT (bench.time($x$INSERT INTO ccr.contacts (source, channel, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s, hold_s, acw_s, resolved, fcr, csat_score, csat_scale, nps_score) SELECT * FROM bench.staged$x$)).*' AS load_sql \gset
+-- each round in a transaction that is rolled back; off = the same table with
+-- its capture trigger disabled
+BEGIN; :load_sql \gset
+ROLLBACK; INSERT INTO loads VALUES (true, :wall_ms, :cpu_ms, bench.load());
+BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert; :load_sql \gset
+ROLLBACK; INSERT INTO loads VALUES (false, :wall_ms, :cpu_ms, bench.load());
+BEGIN; :load_sql \gset
+ROLLBACK; INSERT INTO loads VALUES (true, :wall_ms, :cpu_ms, bench.load());
+BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert; :load_sql \gset
+ROLLBACK; INSERT INTO loads VALUES (false, :wall_ms, :cpu_ms, bench.load());
+SELECT * FROM loads;
+SELECT round(100 * ((SELECT min(cpu_ms) FROM loads WHERE capture) / (SELECT min(cpu_ms) FROM loads WHERE NOT capture) - 1), 1) AS capture_overhead_cpu_pct,
+	   round(100 * ((SELECT min(wall_ms) FROM loads WHERE capture) / (SELECT min(wall_ms) FROM loads WHERE NOT capture) - 1), 1) AS capture_overhead_wall_pct;
+DROP TABLE bench.staged;

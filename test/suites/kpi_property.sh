@@ -127,8 +127,8 @@ BEGIN
 			PERFORM dblink_connect('other', format('host=%s port=%s dbname=%s', current_setting('my.host'), current_setting('my.port'), current_database()));
 			PERFORM dblink_exec('other', 'BEGIN');
 			PERFORM dblink_exec('other', format($q$INSERT INTO ccr.contacts (source, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s)
-				VALUES ('other', 'support', 'agent1', 'cust3', '2026-10-20 %s:17+02', '2026-10-20 %s:17:30+02', '2026-10-20 %s:21+02', 'answered', 200)$q$,
-				lpad(rnd(8, 17)::text, 2, '0'), lpad(rnd(8, 17)::text, 2, '0'), lpad(rnd(8, 17)::text, 2, '0')));
+				VALUES ('other', 'support', 'agent1', 'cust3', '2026-10-20 %1$s:17+02', '2026-10-20 %1$s:17:30+02', '2026-10-20 %1$s:21+02', 'answered', 200)$q$,
+				lpad(rnd(8, 17)::text, 2, '0')));
 			PERFORM ccr.refresh_kpis();
 			PERFORM dblink_exec('other', 'COMMIT');
 			PERFORM dblink_disconnect('other');

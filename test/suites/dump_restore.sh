@@ -44,10 +44,21 @@ else
 	ext_mv=$(grep '^[<>]' "$work/diff.txt" | awk '{print $2}' | sort -u)
 	echo "dump_restore: differ right after pg_restore: $(echo $ext_mv)"
 	if [ "$(psql -qAtX -d "$db2" -c "SELECT to_regprocedure('ccr.refresh_kpis()') IS NOT NULL")" = t ]; then
+		# 0.3.0: the rollups and pending-key logs are dumped; loading the
+		# contacts fires the capture, which logs their keys again, so the
+		# logs may only have grown; ccr.kpi_rollups (when each rollup was
+		# last refreshed) is bookkeeping the install recreates
+		keep='^ccr\.(kpi_rollups|kpi_pending_hours|kpi_pending_agent_days) '
+		for t in kpi_pending_hours kpi_pending_agent_days; do
+			if [ "$(psql -qAtX -d "$db" -c "SELECT count(*) FROM ccr.$t" 2>/dev/null || echo 0)" -gt \
+				 "$(psql -qAtX -d "$db2" -c "SELECT count(*) FROM ccr.$t" 2>/dev/null || echo 0)" ]; then
+				echo "dump_restore: ccr.$t lost rows in the restore"; fail=1
+			fi
+		done
 		psql -qX -v ON_ERROR_STOP=1 -d "$db2" -c "SELECT ccr.refresh_kpis()" >/dev/null
 		hardening_checksums "$db2" "$work/after2.txt"
-		if diff "$work/before.txt" "$work/after2.txt"; then
-			echo "dump_restore: identical after ccr.refresh_kpis() on the restored database"
+		if diff <(grep -Ev "$keep" "$work/before.txt") <(grep -Ev "$keep" "$work/after2.txt"); then
+			echo "dump_restore: identical after ccr.refresh_kpis() on the restored database (pending-key logs: none lost)"
 		else
 			fail=1
 		fi

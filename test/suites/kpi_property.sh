@@ -73,12 +73,14 @@ SELECT src, (ARRAY['support', 'sales', NULL])[1 + (r * 1000)::int % 3], (ARRAY['
 	   CASE WHEN ans AND r > 0.8 THEN 1 + (r * 20)::int % 5 END
 FROM (SELECT random() AS r, day0 + random() * days * interval '1 day' AS t, random() < 0.8 AS ans FROM generate_series(1, k)) s $$;
 
--- the model: three weeks around the end of daylight saving time in Paris
-SELECT add_contacts(1500, '2026-10-13 00:00+02', 21, 'base');
+-- the model: ten days around the end of daylight saving time in Paris
+SELECT add_contacts(900, '2026-10-20 00:00+02', 10, 'base');
 SELECT count(*) FROM ccr.refresh_kpis();
 INSERT INTO log VALUES (0, 'start', (SELECT count(*) FROM ccr.contacts)::text, rt_live_diff() = 0 AND refresh_rebuild_diff() = 0);
 
-DO $$
+-- one step, its own transaction (\gexec below), so refreshes commit and
+-- release their lock as in production
+CREATE FUNCTION step(i int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	op int;
 	k int;
@@ -87,17 +89,16 @@ DECLARE
 	detail text;
 	ok boolean;
 BEGIN
-	FOR i IN 1..current_setting('my.steps')::int LOOP
 		op := rnd(1, 10);
 		k := rnd(1, 30);
 		ok := true;
 		CASE
 		WHEN op <= 3 THEN		-- insert: recent hours or a backfill of an old day
 			IF random() < 0.3 THEN
-				PERFORM add_contacts(k, '2026-10-13 00:00+02'::timestamptz + rnd(0, 5) * interval '1 day', 1, 'backfill');
+				PERFORM add_contacts(k, '2026-10-20 00:00+02'::timestamptz + rnd(0, 5) * interval '1 day', 1, 'backfill');
 				detail := k || ' backfilled';
 			ELSE
-				PERFORM add_contacts(k, '2026-11-01 00:00+01', 2, 'new');
+				PERFORM add_contacts(k, '2026-10-29 00:00+01', 2, 'new');
 				detail := k || ' new';
 			END IF;
 		WHEN op = 4 THEN		-- move between hours (across the DST change too), queues and agents
@@ -127,7 +128,7 @@ BEGIN
 			PERFORM dblink_connect('other', format('host=%s port=%s dbname=%s', current_setting('my.host'), current_setting('my.port'), current_database()));
 			PERFORM dblink_exec('other', 'BEGIN');
 			PERFORM dblink_exec('other', format($q$INSERT INTO ccr.contacts (source, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s)
-				VALUES ('other', 'support', 'agent1', 'cust3', '2026-10-20 %1$s:17+02', '2026-10-20 %1$s:17:30+02', '2026-10-20 %1$s:21+02', 'answered', 200)$q$,
+				VALUES ('other', 'support', 'agent1', 'cust3', '2026-10-23 %1$s:17+02', '2026-10-23 %1$s:17:30+02', '2026-10-23 %1$s:21+02', 'answered', 200)$q$,
 				lpad(rnd(8, 17)::text, 2, '0')));
 			PERFORM ccr.refresh_kpis();
 			PERFORM dblink_exec('other', 'COMMIT');
@@ -140,7 +141,7 @@ BEGIN
 			SELECT (SELECT count(*) FROM ccr.kpi_pending_hours) + (SELECT count(*) FROM ccr.kpi_pending_agent_days) INTO pending_before;
 			-- in another session, where statement_timeout cancels the refresh
 			PERFORM dblink_connect('other', format('host=%s port=%s dbname=%s', current_setting('my.host'), current_setting('my.port'), current_database()));
-			PERFORM dblink_exec('other', 'SET statement_timeout = ''2ms''');
+			PERFORM dblink_exec('other', format('SET statement_timeout = %L', rnd(1, 40) || 'ms'));
 			BEGIN
 				PERFORM * FROM dblink('other', 'SELECT count(*) FROM ccr.refresh_kpis()') AS t(n bigint);
 				detail := 'refresh finished before the timeout';
@@ -152,8 +153,8 @@ BEGIN
 			PERFORM dblink_disconnect('other');
 		END CASE;
 		INSERT INTO log VALUES (i, CASE WHEN op <= 7 THEN 'write' ELSE 'refresh' END, detail, ok AND rt_live_diff() = 0);
-	END LOOP;
 END $$;
+SELECT format('SELECT step(%s)', g) FROM generate_series(1, :steps) g \gexec
 
 -- the end: one more refresh, a rebuild's rows, and FCR against the spec's reference
 SELECT count(*) FROM ccr.refresh_kpis();

@@ -278,6 +278,12 @@ BEGIN
 		RETURN QUERY SELECT * FROM ccr.rebuild_kpis();
 		RETURN;
 	END IF;
+	-- after a bulk load, one pass over every contact (a rebuild) is cheaper
+	-- than recomputing most keys one by one
+	IF (SELECT count(*) FROM ccr._kpi_pending_hour_keys) > greatest(1000, (SELECT count(*) / 4 FROM ccr.kpi_hourly_rollup)) THEN
+		RETURN QUERY SELECT * FROM ccr.rebuild_kpis();
+		RETURN;
+	END IF;
 	concurrent := true;
 
 	t0 := clock_timestamp();
@@ -477,10 +483,14 @@ CREATE OR REPLACE FUNCTION ccr.kpi_change_settings(names text[], new_values text
 	AS $$
 DECLARE
 	before text := ccr.kpi_counting_params();
+	due_before text := ccr.setting('kpi_rebuild_due', NULL);
 BEGIN
 	PERFORM ccr.kpi_store_settings(names, new_values);
 	IF ccr.kpi_counting_params() IS DISTINCT FROM before THEN
 		PERFORM ccr.rebuild_kpis();
+	ELSIF due_before IS NULL THEN
+		-- the settings trigger saw a row written, but nothing counted changed
+		DELETE FROM ccr.settings WHERE name = 'kpi_rebuild_due';
 	END IF;
 END $$;
 COMMENT ON FUNCTION ccr.kpi_change_settings(text[], text[]) IS 'internal: stores settings and rebuilds the KPI rollups in the same transaction when that changes what they count';

@@ -69,29 +69,6 @@ $$;
 COMMENT ON FUNCTION ccr.kpi_params() IS 'internal: every KPI parameter in one row (time zone, service-level threshold, short-abandon bound, policy, FCR window in seconds, real-time flag)';
 
 -- ---------------------------------------------------------------------------
--- Repeat-contact FCR of one contact against its customer's whole history
--- (spec "Repeat-contact FCR"): first when no contact of the customer lies
--- within the window before, resolved when also none within the window
--- after.  Contacts at the same instant are ordered by contact_id, so each
--- is counted once and in one queue whatever the scan order.
-CREATE OR REPLACE FUNCTION ccr.kpi_repeat_flags(contact_id bigint, customer text, at timestamptz, fcr_window interval)
-	RETURNS TABLE (first_contact boolean, resolved_first_contact boolean)
-	LANGUAGE sql STABLE PARALLEL SAFE
-	AS $$
-SELECT f.first_contact,
-	   f.first_contact AND NOT EXISTS (
-		   SELECT 1 FROM ccr.contacts d
-		   WHERE d.customer = kpi_repeat_flags.customer
-				 AND d.offered_at >= kpi_repeat_flags.at AND d.offered_at <= kpi_repeat_flags.at + fcr_window
-				 AND (d.offered_at > kpi_repeat_flags.at OR d.contact_id > kpi_repeat_flags.contact_id))
-FROM (SELECT kpi_repeat_flags.customer IS NOT NULL AND NOT EXISTS (
-		  SELECT 1 FROM ccr.contacts d
-		  WHERE d.customer = kpi_repeat_flags.customer
-				AND d.offered_at >= kpi_repeat_flags.at - fcr_window AND d.offered_at <= kpi_repeat_flags.at
-				AND (d.offered_at < kpi_repeat_flags.at OR d.contact_id < kpi_repeat_flags.contact_id)) AS first_contact) f
-$$;
-COMMENT ON FUNCTION ccr.kpi_repeat_flags(bigint, text, timestamptz, interval) IS 'internal: whether a contact is a first contact (none of the same customer within the window before; ties by contact_id) and a resolved one (none within the window after)';
-
 -- The local bucket of a contact for a grain, and where its contacts end:
 -- reading [bucket, kpi_read_until) and keeping the rows of the bucket is
 -- exact whatever the zone's offset changes.
@@ -127,13 +104,27 @@ SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.off
 	   count(*) FILTER (WHERE c.first_contact),
 	   count(*) FILTER (WHERE c.resolved_first_contact)
 FROM ccr.kpi_params() p,
-	 -- each contact with its repeat-contact flags: probed per contact for a
-	 -- period (the refresh of a few keys), from one sort of every contact
-	 -- for the whole history (the rebuild); the two agree (the property
-	 -- test compares refresh and rebuild bit for bit)
-	 LATERAL (SELECT c.*, f.first_contact, f.resolved_first_contact
+	 -- each contact with its repeat-contact flags (spec "Repeat-contact
+	 -- FCR": first when no contact of the customer lies within the window
+	 -- before, resolved when also none within the window after; contacts at
+	 -- the same instant ordered by contact_id, so each counts once and in
+	 -- one queue).  Probed per contact for a period (the refresh of a few
+	 -- keys), from one sort of every contact for the whole history (the
+	 -- rebuild); the two agree (the property test compares refresh and
+	 -- rebuild bit for bit)
+	 LATERAL (SELECT c.*, f.first_contact,
+					 f.first_contact AND NOT EXISTS (
+						 SELECT 1 FROM ccr.contacts d
+						 WHERE d.customer = c.customer
+							   AND d.offered_at >= c.offered_at AND d.offered_at <= c.offered_at + p.fcr_window
+							   AND (d.offered_at > c.offered_at OR d.contact_id > c.contact_id)) AS resolved_first_contact
 			  FROM ccr.contacts c
-				   CROSS JOIN LATERAL ccr.kpi_repeat_flags(c.contact_id, c.customer, c.offered_at, p.fcr_window) f
+				   CROSS JOIN LATERAL (
+					   SELECT c.customer IS NOT NULL AND NOT EXISTS (
+						   SELECT 1 FROM ccr.contacts d
+						   WHERE d.customer = c.customer
+								 AND d.offered_at >= c.offered_at - p.fcr_window AND d.offered_at <= c.offered_at
+								 AND (d.offered_at < c.offered_at OR d.contact_id < c.contact_id)) AS first_contact) f
 			  WHERE NOT (since = '-infinity' AND until = 'infinity')
 					AND c.offered_at >= since AND c.offered_at < until
 			  UNION ALL
@@ -273,11 +264,18 @@ CREATE OR REPLACE FUNCTION ccr.kpi_quality_key_summaries(key_day date, key_agent
 	AS $$
 BEGIN
 	RETURN QUERY
-SELECT x.bucket, x.ces, x.qa, x.answered, x.surveyed
-FROM ccr.kpi_params() p,
-	 LATERAL ccr.kpi_quality_summaries(key_day::timestamp AT TIME ZONE p.tz,
-									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
-WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent;
+	-- each side filtered by the agent before the join (a filter on the
+	-- joined agent would not reach them)
+	SELECT coalesce(c.bucket, q.bucket), c.ces, q.qa, coalesce(c.answered, 0), coalesce(c.surveyed, 0)
+	FROM (SELECT x.* FROM ccr.kpi_params() p,
+			   LATERAL ccr.kpi_ces_summaries(key_day::timestamp AT TIME ZONE p.tz,
+											 ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
+		  WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent) c
+		 FULL JOIN
+		 (SELECT x.* FROM ccr.kpi_params() p,
+			   LATERAL ccr.kpi_qa_summaries(key_day::timestamp AT TIME ZONE p.tz,
+											ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
+		  WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent) q ON q.bucket = c.bucket;
 END $$;
 COMMENT ON FUNCTION ccr.kpi_quality_key_summaries(date, text) IS 'internal: the quality summaries of one (local day, agent) key';
 

@@ -10,7 +10,8 @@
 --       channel) or 'agent_day' (local day x agent);
 --   ccr.kpi_quality_summaries(since, until)  CES/QA per local day x agent;
 --   ccr.kpi_period_summaries(grain, since, until)  days and months as
---       ccr.rollup() of the current hourly rows.
+--       ccr.rollup() of the current hourly rows;
+-- and the SQL text their bodies and the real-time views are made from.
 --
 -- Every summary is made of integer counters, so a key computed from its
 -- contacts, from its hours, or in another order has the same value and
@@ -81,52 +82,157 @@ SELECT CASE grain WHEN 'hour' THEN bucket + interval '2 hours'
 $$;
 COMMENT ON FUNCTION ccr.kpi_read_until(text, timestamptz, text) IS 'internal: an instant after every contact of the local bucket (hour, day, agent_day or month) starting at bucket';
 
--- The summaries of contacts offered in [since, until) per key of a grain.
--- k1, k2 are queue, channel (agent, NULL for agent_day).  Inlined into its
--- callers, so their filters on bucket and keys reach the indexes.
+-- ---------------------------------------------------------------------------
+-- What each rollup holds, written once as SQL text and expanded into every
+-- function and view below that computes it (the DO blocks): the rebuild
+-- and the live views call functions with the caller's rights, while the
+-- real-time views compute changed keys in their own body, with their
+-- owner's rights (a function inlined into a view would check the reader's
+-- rights on ccr.contacts; a SECURITY DEFINER function would be callable by
+-- anyone).  p is ccr.kpi_params(); c a contact with its repeat-contact flags.
+
+-- Contacts matching cond, each with its repeat-contact flags (spec
+-- "Repeat-contact FCR": first when no contact of the customer lies within
+-- the window before, resolved when also none within the window after;
+-- contacts at the same instant are ordered by contact_id, so each counts
+-- once and in one queue), found by two probes of (customer, offered_at).
+CREATE OR REPLACE FUNCTION ccr.kpi_flagged_contacts_sql(cond text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$(SELECT c.*, f.first_contact,
+		f.first_contact AND NOT EXISTS (
+			SELECT 1 FROM ccr.contacts d
+			WHERE d.customer = c.customer
+				  AND d.offered_at >= c.offered_at AND d.offered_at <= c.offered_at + p.fcr_window
+				  AND (d.offered_at > c.offered_at OR d.contact_id > c.contact_id)) AS resolved_first_contact
+	FROM ccr.contacts c
+		 CROSS JOIN LATERAL (
+			 SELECT c.customer IS NOT NULL AND NOT EXISTS (
+				 SELECT 1 FROM ccr.contacts d
+				 WHERE d.customer = c.customer
+					   AND d.offered_at >= c.offered_at - p.fcr_window AND d.offered_at <= c.offered_at
+					   AND (d.offered_at < c.offered_at OR d.contact_id < c.contact_id)) AS first_contact) f
+	WHERE %s)$q$, cond)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_flagged_contacts_sql(text) IS 'internal: SQL text of a subquery of the contacts matching cond with their repeat-contact flags first_contact and resolved_first_contact';
+
+-- The summaries of a set of contacts c.
+CREATE OR REPLACE FUNCTION ccr.kpi_contact_aggregates_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$count(*) AS contacts,
+	   ccr.sl_agg(c.wait_s, c.answered, p.threshold_s, p.short_abandon_s) AS sl,
+	   ccr.aht_agg(c.talk_s, c.hold_s, c.acw_s) AS aht,
+	   ccr.rate_agg(c.fcr) AS fcr,
+	   ccr.rate_agg(c.resolved) AS resolution,
+	   ccr.csat_agg(c.csat_score, c.csat_scale) AS csat,
+	   ccr.nps_agg(c.nps_score) AS nps,
+	   count(*) FILTER (WHERE c.first_contact) AS first_contacts,
+	   count(*) FILTER (WHERE c.resolved_first_contact) AS resolved_first_contacts$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_contact_aggregates_sql() IS 'internal: SQL text of the KPI summaries (contacts, sl, aht, fcr, resolution, csat, nps, first_contacts, resolved_first_contacts) of contacts c';
+
+-- Days and months: the rollup of current hours h.
+CREATE OR REPLACE FUNCTION ccr.kpi_rollup_aggregates_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$sum(h.contacts)::bigint AS contacts, ccr.rollup(h.sl) AS sl, ccr.rollup(h.aht) AS aht,
+	   ccr.rollup(h.fcr) AS fcr, ccr.rollup(h.resolution) AS resolution, ccr.rollup(h.csat) AS csat,
+	   ccr.rollup(h.nps) AS nps, sum(h.first_contacts)::bigint AS first_contacts,
+	   sum(h.resolved_first_contacts)::bigint AS resolved_first_contacts$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_rollup_aggregates_sql() IS 'internal: SQL text of the ccr.rollup() of hourly rows h (sums of the counts)';
+
+-- Quality: CES, answered and surveyed of contacts c; QA of evaluations e.
+CREATE OR REPLACE FUNCTION ccr.kpi_ces_aggregates_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$-- ccr.contacts keeps no CES scale (only ces_score >= 1): mean of the scores as stored
+	   ccr.ces_agg(c.ces_score, greatest(c.ces_score, 2)) AS ces,
+	   count(*) FILTER (WHERE c.answered) AS answered,
+	   count(*) FILTER (WHERE c.answered AND (c.csat_score IS NOT NULL OR c.nps_score IS NOT NULL
+											  OR c.ces_score IS NOT NULL)) AS surveyed$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_ces_aggregates_sql() IS 'internal: SQL text of the CES summary and the answered and surveyed counts of contacts c';
+CREATE OR REPLACE FUNCTION ccr.kpi_qa_aggregates_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$ SELECT $q$ccr.qa_agg(e.earned, e.possible, e.auto_fail) AS qa$q$ $f$;
+COMMENT ON FUNCTION ccr.kpi_qa_aggregates_sql() IS 'internal: SQL text of the QA summary of evaluations e';
+
+-- One key's rows.  The key columns are SQL expressions (k.bucket, ...);
+-- no row when the key has no contacts (any more).
+CREATE OR REPLACE FUNCTION ccr.kpi_hour_key_sql(bucket text, queue text, channel text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$SELECT %1$s FROM %2$s c WHERE date_trunc('hour', c.offered_at, p.tz) = %3$s HAVING count(*) > 0$q$,
+			  ccr.kpi_contact_aggregates_sql(),
+			  ccr.kpi_flagged_contacts_sql(format($q$c.offered_at >= %1$s AND c.offered_at < %1$s + interval '2 hours'
+				  AND c.channel = %3$s AND (c.queue = %2$s OR (%2$s IS NULL AND c.queue IS NULL))$q$, bucket, queue, channel)),
+			  bucket)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_hour_key_sql(text, text, text) IS 'internal: SQL text of the summaries of one (local hour, queue, channel) key from its contacts';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_agent_key_sql(day text, agent text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$SELECT %1$s FROM %2$s c WHERE date_trunc('day', c.offered_at, p.tz) = (%3$s)::timestamp AT TIME ZONE p.tz HAVING count(*) > 0$q$,
+			  ccr.kpi_contact_aggregates_sql(),
+			  ccr.kpi_flagged_contacts_sql(format($q$c.agent = %2$s AND c.offered_at >= (%1$s)::timestamp AT TIME ZONE p.tz
+				  AND c.offered_at < ccr.kpi_read_until('agent_day', (%1$s)::timestamp AT TIME ZONE p.tz, p.tz)$q$, day, agent)),
+			  day)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_agent_key_sql(text, text) IS 'internal: SQL text of the summaries of one (local day, agent) key from its contacts';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_period_key_sql(grain text, bucket text, queue text, channel text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$SELECT %1$s FROM ccr._kpi_hourly_current h
+	WHERE h.bucket >= %3$s AND h.bucket < ccr.kpi_read_until(%2$L, %3$s, p.tz) AND date_trunc(%2$L, h.bucket, p.tz) = %3$s
+		  AND h.channel = %5$s AND (h.queue = %4$s OR (%4$s IS NULL AND h.queue IS NULL))
+	HAVING count(*) > 0$q$, ccr.kpi_rollup_aggregates_sql(), grain, bucket, queue, channel)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_period_key_sql(text, text, text, text) IS 'internal: SQL text of the summaries of one (local day or month, queue, channel) key rolled up from its current hours';
+
+-- (QA of an evaluated contact counts on the contact's day, else on that of
+-- the evaluation)
+CREATE OR REPLACE FUNCTION ccr.kpi_quality_key_sql(day text, agent text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$SELECT CASE WHEN cs.n > 0 THEN cs.ces END AS ces, CASE WHEN qs.n > 0 THEN qs.qa END AS qa,
+		   CASE WHEN cs.n > 0 THEN cs.answered ELSE 0 END AS answered, CASE WHEN cs.n > 0 THEN cs.surveyed ELSE 0 END AS surveyed
+	FROM (SELECT count(*) AS n, %1$s FROM ccr.contacts c
+		  WHERE c.agent = %4$s AND c.offered_at >= (%3$s)::timestamp AT TIME ZONE p.tz
+				AND c.offered_at < ccr.kpi_read_until('agent_day', (%3$s)::timestamp AT TIME ZONE p.tz, p.tz)
+				AND date_trunc('day', c.offered_at, p.tz) = (%3$s)::timestamp AT TIME ZONE p.tz) cs,
+		 (SELECT count(*) AS n, %2$s FROM ccr.qa_evaluations e LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id
+		  WHERE e.agent = %4$s AND date_trunc('day', coalesce(ct.offered_at, e.evaluated_at), p.tz) = (%3$s)::timestamp AT TIME ZONE p.tz) qs
+	WHERE cs.n > 0 OR qs.n > 0$q$, ccr.kpi_ces_aggregates_sql(), ccr.kpi_qa_aggregates_sql(), day, agent)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_quality_key_sql(text, text) IS 'internal: SQL text of the quality summaries of one (local day, agent) key';
+
+DO $do$
+BEGIN
+	-- The summaries of contacts offered in [since, until) per key of a grain:
+	-- 'hour', 'day', 'month' (x queue x channel: k1, k2) or 'agent_day' (x
+	-- agent: k1).  Inlined into its callers, so their filters reach the
+	-- indexes.  For the whole history (the rebuild) the repeat-contact flags
+	-- come from one sort per customer instead of two probes per contact; the
+	-- two agree (the property test compares refresh and rebuild bit for bit).
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_summaries(since timestamptz, until timestamptz, grain text)
 	RETURNS TABLE (bucket timestamptz, k1 text, k2 text, contacts bigint,
 				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
 				   csat ccr.csat_summary, nps ccr.nps_summary,
 				   first_contacts bigint, resolved_first_contacts bigint)
 	LANGUAGE sql STABLE
-	AS $$
+	AS $body$
 SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.offered_at, p.tz),
 	   CASE WHEN grain = 'agent_day' THEN c.agent ELSE c.queue END,
 	   CASE WHEN grain = 'agent_day' THEN NULL ELSE c.channel END,
-	   count(*),
-	   ccr.sl_agg(c.wait_s, c.answered, p.threshold_s, p.short_abandon_s),
-	   ccr.aht_agg(c.talk_s, c.hold_s, c.acw_s),
-	   ccr.rate_agg(c.fcr),
-	   ccr.rate_agg(c.resolved),
-	   ccr.csat_agg(c.csat_score, c.csat_scale),
-	   ccr.nps_agg(c.nps_score),
-	   count(*) FILTER (WHERE c.first_contact),
-	   count(*) FILTER (WHERE c.resolved_first_contact)
+	   %s
 FROM ccr.kpi_params() p,
-	 -- each contact with its repeat-contact flags (spec "Repeat-contact
-	 -- FCR": first when no contact of the customer lies within the window
-	 -- before, resolved when also none within the window after; contacts at
-	 -- the same instant ordered by contact_id, so each counts once and in
-	 -- one queue).  Probed per contact for a period (the refresh of a few
-	 -- keys), from one sort of every contact for the whole history (the
-	 -- rebuild); the two agree (the property test compares refresh and
-	 -- rebuild bit for bit)
-	 LATERAL (SELECT c.*, f.first_contact,
-					 f.first_contact AND NOT EXISTS (
-						 SELECT 1 FROM ccr.contacts d
-						 WHERE d.customer = c.customer
-							   AND d.offered_at >= c.offered_at AND d.offered_at <= c.offered_at + p.fcr_window
-							   AND (d.offered_at > c.offered_at OR d.contact_id > c.contact_id)) AS resolved_first_contact
-			  FROM ccr.contacts c
-				   CROSS JOIN LATERAL (
-					   SELECT c.customer IS NOT NULL AND NOT EXISTS (
-						   SELECT 1 FROM ccr.contacts d
-						   WHERE d.customer = c.customer
-								 AND d.offered_at >= c.offered_at - p.fcr_window AND d.offered_at <= c.offered_at
-								 AND (d.offered_at < c.offered_at OR d.contact_id < c.contact_id)) AS first_contact) f
+	 LATERAL (SELECT * FROM %s c0
 			  WHERE NOT (since = '-infinity' AND until = 'infinity')
-					AND c.offered_at >= since AND c.offered_at < until
 			  UNION ALL
 			  SELECT w.*
 			  FROM (SELECT c.*,
@@ -141,41 +247,34 @@ FROM ccr.kpi_params() p,
 			  WHERE since = '-infinity' AND until = 'infinity') c
 WHERE grain <> 'agent_day' OR c.agent IS NOT NULL
 GROUP BY 1, 2, 3
-$$;
-COMMENT ON FUNCTION ccr.kpi_contact_summaries(timestamptz, timestamptz, text) IS 'internal: KPI summaries and repeat-contact FCR counts of the contacts offered in [since, until), per local bucket of grain (hour, day, month: x queue x channel; agent_day: x agent)';
+$body$$f$, ccr.kpi_contact_aggregates_sql(), ccr.kpi_flagged_contacts_sql('c.offered_at >= since AND c.offered_at < until'));
 
--- Quality per local day and agent: CES, answered and surveyed contacts of
--- the agent's contacts, and QA evaluations (on the day of the evaluated
--- contact, else of the evaluation), for [since, until).  Two parts, so the
--- live view can leave QA out for a caller who may not read evaluations.
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_ces_summaries(since timestamptz, until timestamptz)
 	RETURNS TABLE (bucket timestamptz, agent text, ces ccr.ces_summary, answered bigint, surveyed bigint)
 	LANGUAGE sql STABLE
-	AS $$
-SELECT date_trunc('day', c.offered_at, p.tz), c.agent,
-	   -- ccr.contacts keeps no CES scale (only ces_score >= 1): mean of the scores as stored
-	   ccr.ces_agg(c.ces_score, greatest(c.ces_score, 2)),
-	   count(*) FILTER (WHERE c.answered),
-	   count(*) FILTER (WHERE c.answered AND (c.csat_score IS NOT NULL OR c.nps_score IS NOT NULL
-											  OR c.ces_score IS NOT NULL))
+	AS $body$
+SELECT date_trunc('day', c.offered_at, p.tz), c.agent, %s
 FROM ccr.contacts c, ccr.kpi_params() p
 WHERE c.agent IS NOT NULL AND c.offered_at >= since AND c.offered_at < until
 GROUP BY 1, 2
-$$;
-COMMENT ON FUNCTION ccr.kpi_ces_summaries(timestamptz, timestamptz) IS 'internal: CES summary, answered and surveyed contacts per local day and agent of the contacts offered in [since, until)';
+$body$$f$, ccr.kpi_ces_aggregates_sql());
 
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_qa_summaries(since timestamptz, until timestamptz)
 	RETURNS TABLE (bucket timestamptz, agent text, qa ccr.qa_summary)
 	LANGUAGE sql STABLE
-	AS $$
-SELECT date_trunc('day', coalesce(ct.offered_at, e.evaluated_at), p.tz), e.agent,
-	   ccr.qa_agg(e.earned, e.possible, e.auto_fail)
+	AS $body$
+SELECT date_trunc('day', coalesce(ct.offered_at, e.evaluated_at), p.tz), e.agent, %s
 FROM ccr.qa_evaluations e
 	 LEFT JOIN ccr.contacts ct ON ct.contact_id = e.contact_id
 	 CROSS JOIN ccr.kpi_params() p
 WHERE coalesce(ct.offered_at, e.evaluated_at) >= since AND coalesce(ct.offered_at, e.evaluated_at) < until
 GROUP BY 1, 2
-$$;
+$body$$f$, ccr.kpi_qa_aggregates_sql());
+END $do$;
+COMMENT ON FUNCTION ccr.kpi_contact_summaries(timestamptz, timestamptz, text) IS 'internal: KPI summaries and repeat-contact FCR counts of the contacts offered in [since, until), per local bucket of grain (hour, day, month: x queue x channel; agent_day: x agent)';
+COMMENT ON FUNCTION ccr.kpi_ces_summaries(timestamptz, timestamptz) IS 'internal: CES summary, answered and surveyed contacts per local day and agent of the contacts offered in [since, until)';
 COMMENT ON FUNCTION ccr.kpi_qa_summaries(timestamptz, timestamptz) IS 'internal: QA summaries per local day (of the evaluated contact, else of the evaluation) and agent in [since, until)';
 
 CREATE OR REPLACE FUNCTION ccr.kpi_qa_visible(since timestamptz, until timestamptz)
@@ -199,85 +298,6 @@ SELECT bucket, agent, c.ces, q.qa, coalesce(c.answered, 0), coalesce(c.surveyed,
 FROM ccr.kpi_ces_summaries(since, until) c FULL JOIN ccr.kpi_qa_summaries(since, until) q USING (bucket, agent)
 $$;
 COMMENT ON FUNCTION ccr.kpi_quality_summaries(timestamptz, timestamptz) IS 'internal: CES and QA summaries, answered and surveyed contacts per local day and agent for [since, until)';
-
--- ---------------------------------------------------------------------------
--- One key's summaries, for the refresh and the real-time views.  Owner's
--- rights: a BI role reading ccr.kpi_hourly needs no grant on ccr.contacts
--- (as with the stored rows).  Not inlined: each call is planned with its
--- key, so it reads that key's contacts through the indexes.
-CREATE OR REPLACE FUNCTION ccr.kpi_hour_key_summaries(key_bucket timestamptz, key_queue text, key_channel text)
-	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
-				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
-				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
-	ROWS 1
-	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more than
-	-- running it, and one generic plan serves every key (PL/pgSQL keeps
-	-- it; a SQL function would be planned again at each call)
-	SET jit = off
-	SET plan_cache_mode = force_generic_plan
-	AS $$
-BEGIN
-	RETURN QUERY
-SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
-FROM ccr.kpi_params() p,
-	 LATERAL ccr.kpi_contact_summaries(key_bucket, ccr.kpi_read_until('hour', key_bucket, p.tz), 'hour') x
-WHERE x.bucket = key_bucket AND x.k2 = key_channel
-	  AND (x.k1 = key_queue OR (key_queue IS NULL AND x.k1 IS NULL));
-END $$;
-COMMENT ON FUNCTION ccr.kpi_hour_key_summaries(timestamptz, text, text) IS 'internal: the KPI summaries of one (local hour, queue, channel) key, computed from its contacts';
-
-CREATE OR REPLACE FUNCTION ccr.kpi_agent_key_summaries(key_day date, key_agent text)
-	RETURNS TABLE (bucket timestamptz, contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
-				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
-				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
-	ROWS 1
-	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more than
-	-- running it, and one generic plan serves every key (PL/pgSQL keeps
-	-- it; a SQL function would be planned again at each call)
-	SET jit = off
-	SET plan_cache_mode = force_generic_plan
-	AS $$
-BEGIN
-	RETURN QUERY
-SELECT x.bucket, x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
-FROM ccr.kpi_params() p,
-	 LATERAL ccr.kpi_contact_summaries(key_day::timestamp AT TIME ZONE p.tz,
-									   ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz), 'agent_day') x
-WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.k1 = key_agent;
-END $$;
-COMMENT ON FUNCTION ccr.kpi_agent_key_summaries(date, text) IS 'internal: the KPI summaries of one (local day, agent) key, computed from its contacts';
-
-CREATE OR REPLACE FUNCTION ccr.kpi_quality_key_summaries(key_day date, key_agent text)
-	RETURNS TABLE (bucket timestamptz, ces ccr.ces_summary, qa ccr.qa_summary, answered bigint, surveyed bigint)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
-	ROWS 1
-	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more than
-	-- running it, and one generic plan serves every key (PL/pgSQL keeps
-	-- it; a SQL function would be planned again at each call)
-	SET jit = off
-	SET plan_cache_mode = force_generic_plan
-	AS $$
-BEGIN
-	RETURN QUERY
-	-- each side filtered by the agent before the join (a filter on the
-	-- joined agent would not reach them)
-	SELECT coalesce(c.bucket, q.bucket), c.ces, q.qa, coalesce(c.answered, 0), coalesce(c.surveyed, 0)
-	FROM (SELECT x.* FROM ccr.kpi_params() p,
-			   LATERAL ccr.kpi_ces_summaries(key_day::timestamp AT TIME ZONE p.tz,
-											 ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
-		  WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent) c
-		 FULL JOIN
-		 (SELECT x.* FROM ccr.kpi_params() p,
-			   LATERAL ccr.kpi_qa_summaries(key_day::timestamp AT TIME ZONE p.tz,
-											ccr.kpi_read_until('agent_day', key_day::timestamp AT TIME ZONE p.tz, p.tz)) x
-		  WHERE x.bucket = key_day::timestamp AT TIME ZONE p.tz AND x.agent = key_agent) q ON q.bucket = c.bucket;
-END $$;
-COMMENT ON FUNCTION ccr.kpi_quality_key_summaries(date, text) IS 'internal: the quality summaries of one (local day, agent) key';
 
 -- ---------------------------------------------------------------------------
 -- Pending keys, distinct.
@@ -305,6 +325,9 @@ COMMENT ON VIEW ccr._kpi_pending_period_keys IS 'internal: distinct (grain day o
 -- Current rows: stored rows of clean keys, and pending keys computed live
 -- (stored rows only with ccr.set_kpi_realtime(false)).  Filters on bucket,
 -- day, queue or agent reach both the rollup's index and the pending keys.
+DO $do$
+BEGIN
+	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_hourly_current AS
 SELECT r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
@@ -316,51 +339,25 @@ UNION ALL
 SELECT k.bucket, k.queue, k.channel, s.*
 FROM ccr._kpi_pending_hour_keys k
 	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_hour_key_summaries(k.bucket, k.queue, k.channel) s
-WHERE p.realtime;
-COMMENT ON VIEW ccr._kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
+	 CROSS JOIN LATERAL (%s) s
+WHERE p.realtime$v$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'));
 
--- Days and months from the current hours (ccr.rollup of summaries, never
--- of rates), for [since, until).
+	-- days and months from the current hours, for [since, until)
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_period_summaries(grain text, since timestamptz, until timestamptz)
 	RETURNS TABLE (bucket timestamptz, queue text, channel text, contacts bigint,
 				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
 				   csat ccr.csat_summary, nps ccr.nps_summary,
 				   first_contacts bigint, resolved_first_contacts bigint)
 	LANGUAGE sql STABLE
-	AS $$
-SELECT date_trunc(grain, h.bucket, p.tz), h.queue, h.channel,
-	   sum(h.contacts)::bigint, ccr.rollup(h.sl), ccr.rollup(h.aht), ccr.rollup(h.fcr), ccr.rollup(h.resolution),
-	   ccr.rollup(h.csat), ccr.rollup(h.nps), sum(h.first_contacts)::bigint, sum(h.resolved_first_contacts)::bigint
+	AS $body$
+SELECT date_trunc(grain, h.bucket, p.tz), h.queue, h.channel, %s
 FROM ccr._kpi_hourly_current h, ccr.kpi_params() p
 WHERE h.bucket >= since AND h.bucket < until
 GROUP BY 1, 2, 3
-$$;
-COMMENT ON FUNCTION ccr.kpi_period_summaries(text, timestamptz, timestamptz) IS 'internal: KPI summaries per local day or month (grain), queue and channel, rolled up from the current hourly rows in [since, until)';
+$body$$f$, ccr.kpi_rollup_aggregates_sql());
 
-CREATE OR REPLACE FUNCTION ccr.kpi_period_key_summaries(grain text, key_bucket timestamptz, key_queue text, key_channel text)
-	RETURNS TABLE (contacts bigint, sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary,
-				   resolution ccr.rate_summary, csat ccr.csat_summary, nps ccr.nps_summary,
-				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
-	ROWS 1
-	SET search_path = pg_catalog, pg_temp
-	-- each call reads a few rows: compiling it would cost more than
-	-- running it, and one generic plan serves every key (PL/pgSQL keeps
-	-- it; a SQL function would be planned again at each call)
-	SET jit = off
-	SET plan_cache_mode = force_generic_plan
-	AS $$
-BEGIN
-	RETURN QUERY
-SELECT x.contacts, x.sl, x.aht, x.fcr, x.resolution, x.csat, x.nps, x.first_contacts, x.resolved_first_contacts
-FROM ccr.kpi_params() p,
-	 LATERAL ccr.kpi_period_summaries(grain, key_bucket, ccr.kpi_read_until(grain, key_bucket, p.tz)) x
-WHERE x.bucket = key_bucket AND x.channel = key_channel
-	  AND (x.queue = key_queue OR (key_queue IS NULL AND x.queue IS NULL));
-END $$;
-COMMENT ON FUNCTION ccr.kpi_period_key_summaries(text, timestamptz, text, text) IS 'internal: the KPI summaries of one (local day or month, queue, channel) key, rolled up from its current hours';
-
+	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_daily_current AS
 SELECT r.bucket, r.day, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
@@ -372,10 +369,10 @@ UNION ALL
 SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
 FROM ccr._kpi_pending_period_keys k
 	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('day', k.bucket, k.queue, k.channel) s
-WHERE p.realtime AND k.grain = 'day';
-COMMENT ON VIEW ccr._kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
+	 CROSS JOIN LATERAL (%s) s
+WHERE p.realtime AND k.grain = 'day'$v$, ccr.kpi_period_key_sql('day', 'k.bucket', 'k.queue', 'k.channel'));
 
+	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_monthly_current AS
 SELECT r.month, r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
@@ -387,10 +384,10 @@ UNION ALL
 SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
 FROM ccr._kpi_pending_period_keys k
 	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('month', k.bucket, k.queue, k.channel) s
-WHERE p.realtime AND k.grain = 'month';
-COMMENT ON VIEW ccr._kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
+	 CROSS JOIN LATERAL (%s) s
+WHERE p.realtime AND k.grain = 'month'$v$, ccr.kpi_period_key_sql('month', 'k.bucket', 'k.queue', 'k.channel'));
 
+	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_agent_daily_current AS
 SELECT r.bucket, r.day, r.agent, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
 	   r.first_contacts, r.resolved_first_contacts
@@ -398,25 +395,30 @@ FROM ccr.kpi_agent_daily_rollup r
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_agent_day_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
 UNION ALL
-SELECT s.bucket, k.day, k.agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
-	   s.first_contacts, s.resolved_first_contacts
+SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
 FROM ccr._kpi_pending_agent_day_keys k
 	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_agent_key_summaries(k.day, k.agent) s
-WHERE p.realtime;
-COMMENT ON VIEW ccr._kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
+	 CROSS JOIN LATERAL (%s) s
+WHERE p.realtime$v$, ccr.kpi_agent_key_sql('k.day', 'k.agent'));
 
+	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._quality_agent_daily_current AS
 SELECT r.bucket, r.day, r.agent, r.ces, r.qa, r.answered, r.surveyed
 FROM ccr.quality_agent_daily_rollup r
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_agent_day_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
 UNION ALL
-SELECT s.bucket, k.day, k.agent, s.ces, s.qa, s.answered, s.surveyed
+SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
 FROM ccr._kpi_pending_agent_day_keys k
 	 CROSS JOIN ccr.kpi_params() p
-	 CROSS JOIN LATERAL ccr.kpi_quality_key_summaries(k.day, k.agent) s
-WHERE p.realtime;
+	 CROSS JOIN LATERAL (%s) s
+WHERE p.realtime$v$, ccr.kpi_quality_key_sql('k.day', 'k.agent'));
+END $do$;
+COMMENT ON VIEW ccr._kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
+COMMENT ON FUNCTION ccr.kpi_period_summaries(text, timestamptz, timestamptz) IS 'internal: KPI summaries per local day or month (grain), queue and channel, rolled up from the current hourly rows in [since, until)';
+COMMENT ON VIEW ccr._kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
+COMMENT ON VIEW ccr._kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
+COMMENT ON VIEW ccr._kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
 COMMENT ON VIEW ccr._quality_agent_daily_current IS 'internal: ccr.quality_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';
 
 -- ---------------------------------------------------------------------------

@@ -264,17 +264,21 @@ COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuil
 -- months above them; the keys it consumed leave the logs in the same
 -- transaction, and keys of transactions still open stay.  A failure or a
 -- cancel rolls all of it back: the previous state and the logs remain.
+-- (generated: the per-key SQL is that of the real-time views)
+DO $do$
+BEGIN
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.refresh_kpis()
 	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-	AS $$
+	AS $body$
 DECLARE
 	t0 timestamptz;
 BEGIN
 	PERFORM ccr.kpi_lock();
 	IF ccr.setting('kpi_rebuild_due', NULL) IS NOT NULL THEN
-		RAISE NOTICE 'ccr.refresh_kpis(): rebuilding every rollup (%)', ccr.setting('kpi_rebuild_due', NULL);
+		RAISE NOTICE 'ccr.refresh_kpis(): rebuilding every rollup (%%)', ccr.setting('kpi_rebuild_due', NULL);
 		RETURN QUERY SELECT * FROM ccr.rebuild_kpis();
 		RETURN;
 	END IF;
@@ -303,7 +307,8 @@ BEGIN
 	INSERT INTO ccr.kpi_hourly_rollup
 	SELECT k.bucket, k.queue, k.channel, s.*
 	FROM (SELECT DISTINCT * FROM kpi_hour_keys) k
-		 CROSS JOIN LATERAL ccr.kpi_hour_key_summaries(k.bucket, k.queue, k.channel) s;
+		 CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL (%1$s) s;
 	matview := 'ccr.kpi_hourly_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
 	RETURN NEXT;
@@ -317,7 +322,7 @@ BEGIN
 	INSERT INTO ccr.kpi_daily_rollup
 	SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('day', k.bucket, k.queue, k.channel) s
+		 CROSS JOIN LATERAL (%2$s) s
 	WHERE k.grain = 'day';
 	matview := 'ccr.kpi_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_daily_rollup', t0);
@@ -329,7 +334,7 @@ BEGIN
 	INSERT INTO ccr.kpi_monthly_rollup
 	SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL ccr.kpi_period_key_summaries('month', k.bucket, k.queue, k.channel) s
+		 CROSS JOIN LATERAL (%3$s) s
 	WHERE k.grain = 'month';
 	matview := 'ccr.kpi_monthly_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_monthly_rollup', t0);
@@ -339,10 +344,10 @@ BEGIN
 	DELETE FROM ccr.kpi_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
 	WHERE r.day = k.day AND r.agent = k.agent;
 	INSERT INTO ccr.kpi_agent_daily_rollup
-	SELECT s.bucket, k.day, k.agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
-		   s.first_contacts, s.resolved_first_contacts
+	SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
 	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
-		 CROSS JOIN LATERAL ccr.kpi_agent_key_summaries(k.day, k.agent) s;
+		 CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL (%4$s) s;
 	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
 	RETURN NEXT;
@@ -351,9 +356,10 @@ BEGIN
 	DELETE FROM ccr.quality_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
 	WHERE r.day = k.day AND r.agent = k.agent;
 	INSERT INTO ccr.quality_agent_daily_rollup
-	SELECT s.bucket, k.day, k.agent, s.ces, s.qa, s.answered, s.surveyed
+	SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
 	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
-		 CROSS JOIN LATERAL ccr.kpi_quality_key_summaries(k.day, k.agent) s;
+		 CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL (%5$s) s;
 	matview := 'ccr.quality_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
 	RETURN NEXT;
@@ -361,7 +367,13 @@ BEGIN
 	-- the logs are near empty now: plans that read them should know it
 	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
-END $$;
+END $body$
+$f$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'),
+	 ccr.kpi_period_key_sql('day', 'k.bucket', 'k.queue', 'k.channel'),
+	 ccr.kpi_period_key_sql('month', 'k.bucket', 'k.queue', 'k.channel'),
+	 ccr.kpi_agent_key_sql('k.day', 'k.agent'),
+	 ccr.kpi_quality_key_sql('k.day', 'k.agent'));
+END $do$;
 REVOKE EXECUTE ON FUNCTION ccr.refresh_kpis() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.refresh_kpis() IS 'brings every KPI rollup up to date: recomputes the keys changed since the last refresh and the days and months above them (a full rebuild when one is due), then refreshes the materialized views of schema ccr; one transaction; one row per rollup (seconds it took)';
 

@@ -156,6 +156,10 @@ COMMENT ON FUNCTION ccr.kpi_capture_settings() IS 'internal: row trigger on ccr.
 CREATE OR REPLACE TRIGGER ccr_kpi_capture_settings AFTER INSERT OR UPDATE OR DELETE ON ccr.settings
 	FOR EACH ROW EXECUTE FUNCTION ccr.kpi_capture_settings();
 
+-- Trigger functions fire whoever writes; nobody calls them directly.
+REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_contacts(), ccr.kpi_capture_qa(), ccr.kpi_capture_truncate(),
+	ccr.kpi_capture_settings() FROM PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- Refresh.
 

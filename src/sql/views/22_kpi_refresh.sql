@@ -39,7 +39,12 @@ touched AS MATERIALIZED (
 		  AND n.offered_at >= span.lo - p.fcr_window AND n.offered_at <= span.hi + p.fcr_window),
 logged_hours AS (
 	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel)
-	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel FROM touched t, p)
+	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel FROM touched t, p),
+-- occupancy (src/sql/views/42_presence_rollups.sql): the agent's day of answered_at
+logged_occupancy AS (
+	INSERT INTO ccr.kpi_pending_occupancy (agent, from_day, to_day)
+	SELECT DISTINCT c.agent, (c.answered_at AT TIME ZONE p.tz)::date, (c.answered_at AT TIME ZONE p.tz)::date
+	FROM changed c, p WHERE c.agent IS NOT NULL AND c.answered_at IS NOT NULL)
 INSERT INTO ccr.kpi_pending_agent_days (day, agent)
 SELECT (t.offered_at AT TIME ZONE p.tz)::date, t.agent FROM touched t, p WHERE t.agent IS NOT NULL
 UNION
@@ -50,14 +55,14 @@ FROM changed c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
 	 CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) d(at), p
 $q$, changed_rows)
 $fn$;
-COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour and agent-day keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer), and of their repeat-contact FCR neighbours; run by the trigger itself, which alone sees the transition tables';
+COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour and agent-day keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer, answered_at), and of their repeat-contact FCR neighbours; run by the trigger itself, which alone sees the transition tables';
 
 -- The trigger functions run the statement above with static SQL, one per
 -- event (so each plan is made once per session, not per statement); they
 -- are generated here from that one definition.
 DO $do$
 DECLARE
-	cols CONSTANT text := 'contact_id, offered_at, queue, channel, agent, customer';
+	cols CONSTANT text := 'contact_id, offered_at, queue, channel, agent, customer, answered_at';
 	qa_cols CONSTANT text := 'contact_id, agent, evaluated_at';
 	qa_sql CONSTANT text := $q$
 INSERT INTO ccr.kpi_pending_agent_days (day, agent)
@@ -370,6 +375,7 @@ BEGIN
 
 	-- the logs are near empty now: plans that read them should know it
 	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $body$
 $f$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'),
@@ -446,6 +452,7 @@ BEGIN
 	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days,
 			ccr.kpi_hourly_rollup, ccr.kpi_daily_rollup, ccr.kpi_monthly_rollup, ccr.kpi_agent_daily_rollup,
 			ccr.quality_agent_daily_rollup;
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.rebuild_kpis() FROM PUBLIC;
@@ -464,11 +471,20 @@ SELECT r.rollup,
 					 WHEN 'kpi_daily_rollup' THEN (SELECT days FROM period_keys)
 					 WHEN 'kpi_monthly_rollup' THEN (SELECT months FROM period_keys)
 					 WHEN 'kpi_agent_daily_rollup' THEN (SELECT n FROM agent_keys)
-					 WHEN 'quality_agent_daily_rollup' THEN (SELECT n FROM agent_keys) END AS pending_keys,
+					 WHEN 'quality_agent_daily_rollup' THEN (SELECT n FROM agent_keys)
+					 -- day ranges of one agent; open ones counted through the last data end
+					 WHEN 'agent_occupancy_daily_rollup' THEN (
+						 SELECT count(DISTINCT (k.agent, d))
+						 FROM ccr.kpi_pending_occupancy k
+							  CROSS JOIN LATERAL generate_series(k.from_day::timestamp,
+								  coalesce(k.to_day, (nullif(r.data_end, '-infinity') AT TIME ZONE ccr.timezone())::date, k.from_day)::timestamp,
+								  interval '1 day') d) END AS pending_keys,
 	   CASE WHEN r.rollup IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup')
 			THEN o.hours
 			WHEN r.rollup IN ('kpi_agent_daily_rollup', 'quality_agent_daily_rollup')
-			THEN o.agent_days END AS oldest_change_at,
+			THEN o.agent_days
+			WHEN r.rollup = 'agent_occupancy_daily_rollup'
+			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_occupancy) END AS oldest_change_at,
 	   r.last_refresh_at,
 	   r.last_refresh_ms,
 	   ccr.setting('kpi_rebuild_due', NULL) AS rebuild_due

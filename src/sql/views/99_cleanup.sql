@@ -11,7 +11,8 @@ BEGIN
 	-- months read days, days read hours: drop in that order
 	FOR m IN SELECT c.relname
 			 FROM unnest(ARRAY['kpi_monthly_rollup_020', 'kpi_daily_rollup_020', 'kpi_hourly_rollup_020',
-							   'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020']) WITH ORDINALITY n(name, i)
+							   'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020',
+							   'agent_occupancy_daily_rollup_020']) WITH ORDINALITY n(name, i)
 				  JOIN pg_class c ON c.relname = n.name AND c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
 			 ORDER BY n.i
 	LOOP

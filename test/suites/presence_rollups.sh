@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
-# Property test of the presence rollup kept by key
-# (ccr.agent_occupancy_daily_rollup).  A seeded random sequence of steps on
+# Property test of the presence rollups kept by key
+# (ccr.agent_occupancy_daily_rollup, ccr.queue_presence_hourly).  A seeded random sequence of steps on
 # a small model (a few agents, two of them logging presence under aliases;
 # a daylight saving change inside the period): presence events inserted
 # (recent ones, which move the end of the data, and backfills into old
 # days), moved and deleted; contacts inserted (Asterisk ones move the end of
 # the data too), re-assigned and deleted; an alias added or removed; a
 # TRUNCATE; refreshes, one of them while another session holds an
-# uncommitted presence event (dblink).  After every refresh the table must
-# equal the 0.2.0 view ccr.agent_occupancy_daily (the reference computed
-# from all the data), row for row and value for value.  The check is shown
-# to fail on a corrupted row.
+# uncommitted presence event (dblink).  After every refresh the tables must
+# equal their references computed from all the data, row for row and value
+# for value: the 0.2.0 view ccr.agent_occupancy_daily, and the 0.2.0
+# definition of ccr.queue_presence_hourly read from the frozen script.  The
+# check is shown to fail on a corrupted and on a missing row.
 #   CCR_PRESENCE_STEPS (default 80), CCR_PRESENCE_SEED (default 0.42)
 set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
 db=ccr_presence_rollups
+# the reference of ccr.queue_presence_hourly: its 0.2.0 definition (a
+# materialized view then), read from the frozen script
+qp_def=$(sed -n '/^CREATE MATERIALIZED VIEW ccr.queue_presence_hourly AS/,/^WHERE hr.covered_s > 0;/p' \
+	"$root/src/sql/0.2.0/90_staffing_views.sql" | sed '1s/.*/CREATE VIEW ref_queue_presence AS/')
+[[ $qp_def == *"covered_s > 0;" ]] || { echo "presence_rollups: no 0.2.0 definition of ccr.queue_presence_hourly"; exit 1; }
 steps=${CCR_PRESENCE_STEPS:-80}
 seed=${CCR_PRESENCE_SEED:-0.42}
 dropdb --if-exists "$db" 2>/dev/null
 createdb "$db"
 trap 'dropdb --if-exists "$db" 2>/dev/null || true' EXIT
 rc=0
-out=$(psql -qX -v ON_ERROR_STOP=1 -d "$db" -v steps="$steps" -v seed="$seed" -v port="$PGPORT" -v host="$PGHOST" 2>&1 <<'SQL'
+out=$(psql -qX -v ON_ERROR_STOP=1 -d "$db" -v steps="$steps" -v seed="$seed" -v qp_def="$qp_def" -v port="$PGPORT" -v host="$PGHOST" 2>&1 <<'SQL'
 \set QUIET on
 \o /dev/null
 SET client_min_messages = warning;
@@ -31,15 +38,22 @@ SELECT setseed(:seed);
 SELECT set_config('my.steps', :'steps', false), set_config('my.host', :'host', false), set_config('my.port', :'port', false);
 CREATE TABLE log (step int, op text, detail text, ok boolean);
 
--- the stored rollup minus the reference view, both ways
+SET search_path = public;
+:qp_def
+-- the stored rollups minus the reference views, both ways
 CREATE FUNCTION diff() RETURNS bigint LANGUAGE sql AS $$
-SELECT count(*) FROM ((SELECT day, agent, logged_in_s, paused_s, available_s, handled, handle_s, occupancy
+SELECT (SELECT count(*) FROM ((SELECT day, agent, logged_in_s, paused_s, available_s, handled, handle_s, occupancy
 					   FROM ccr.agent_occupancy_daily_rollup
 					   EXCEPT ALL SELECT * FROM ccr.agent_occupancy_daily)
 					  UNION ALL
 					  (SELECT * FROM ccr.agent_occupancy_daily
 					   EXCEPT ALL SELECT day, agent, logged_in_s, paused_s, available_s, handled, handle_s, occupancy
-					   FROM ccr.agent_occupancy_daily_rollup)) z $$;
+					   FROM ccr.agent_occupancy_daily_rollup)) z)
+	 + (SELECT count(*) FROM ((SELECT bucket, queue, logged_in_s, covered_s FROM ccr.queue_presence_hourly
+							   EXCEPT ALL TABLE ref_queue_presence)
+							  UNION ALL
+							  (TABLE ref_queue_presence
+							   EXCEPT ALL SELECT bucket, queue, logged_in_s, covered_s FROM ccr.queue_presence_hourly)) y) $$;
 
 CREATE FUNCTION rnd(lo int, hi int) RETURNS int LANGUAGE sql VOLATILE AS $$ SELECT lo + floor(random() * (hi - lo + 1))::int $$;
 -- whole seconds, as queue_log logs them
@@ -70,12 +84,21 @@ SELECT add_events(400, '2026-10-20 00:00+02', 10);
 SELECT add_contacts(500, '2026-10-20 00:00+02', 10);
 SELECT count(*) FROM ccr.refresh_kpis();
 INSERT INTO log VALUES (0, 'start', (SELECT count(*) FROM ccr.agent_occupancy_daily_rollup) || ' rows', diff() = 0);
--- the check can fail
-BEGIN;
-UPDATE ccr.agent_occupancy_daily_rollup SET logged_in_s = logged_in_s + 1
-WHERE (day, agent) = (SELECT day, agent FROM ccr.agent_occupancy_daily_rollup WHERE logged_in_s IS NOT NULL LIMIT 1);
-INSERT INTO log VALUES (0, 'check', 'a corrupted row is seen', diff() = 2);
-ROLLBACK;
+-- the check can fail (the damage is rolled back with the inner block)
+CREATE FUNCTION damaged_diff(damage text) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE damage;
+	RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = diff()::text;
+EXCEPTION WHEN raise_exception THEN
+	RETURN SQLERRM::bigint;
+END $$;
+INSERT INTO log VALUES (0, 'check', 'a corrupted occupancy row is seen', damaged_diff($d$
+	UPDATE ccr.agent_occupancy_daily_rollup SET logged_in_s = logged_in_s + 1
+	WHERE (day, agent) = (SELECT day, agent FROM ccr.agent_occupancy_daily_rollup WHERE logged_in_s IS NOT NULL LIMIT 1)$d$) = 2);
+INSERT INTO log VALUES (0, 'check', 'a missing queue hour is seen', damaged_diff($d$
+	DELETE FROM ccr.queue_presence_hourly
+	WHERE (bucket, queue) = (SELECT bucket, queue FROM ccr.queue_presence_hourly WHERE logged_in_s > 0 LIMIT 1)$d$) = 1);
+INSERT INTO log VALUES (0, 'check', 'and nothing else', diff() = 0);
 
 DO $$
 DECLARE
@@ -159,10 +182,11 @@ BEGIN
 END $$;
 
 SELECT count(*) FROM ccr.refresh_kpis();
-INSERT INTO log VALUES (10000, 'final', 'rollup = ccr.agent_occupancy_daily (' || (SELECT count(*) FROM ccr.agent_occupancy_daily_rollup) || ' rows, '
-	|| (SELECT count(*) FROM ccr.agent_occupancy_daily_rollup WHERE logged_in_s IS NOT NULL) || ' with presence)', diff() = 0);
+INSERT INTO log VALUES (10000, 'final', 'rollups = references (occupancy: ' || (SELECT count(*) FROM ccr.agent_occupancy_daily_rollup) || ' rows, '
+	|| (SELECT count(*) FROM ccr.agent_occupancy_daily_rollup WHERE logged_in_s IS NOT NULL) || ' with presence; queue presence: '
+	|| (SELECT count(*) FROM ccr.queue_presence_hourly) || ' hours)', diff() = 0);
 SELECT count(*) FROM ccr.rebuild_kpis();
-INSERT INTO log VALUES (10001, 'final', 'rebuild = ccr.agent_occupancy_daily', diff() = 0);
+INSERT INTO log VALUES (10001, 'final', 'rebuild = references', diff() = 0);
 
 \o
 \pset format unaligned

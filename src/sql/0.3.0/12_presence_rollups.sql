@@ -70,3 +70,49 @@ SELECT pg_catalog.pg_extension_config_dump('ccr.agent_occupancy_daily_rollup', '
 -- The copied rows are as fresh as the last 0.2.0 refresh: the data end
 -- they were computed with is not known (NULL), so the first refresh after
 -- the upgrade recomputes the rollup whole.
+
+-- ccr.queue_presence_hourly, the same way by (local hour, queue) key.  One
+-- key reads the queue's membership events per agent (the agents of a queue
+-- by a skip scan of this index), and the end of the data, which reads every
+-- contact's latest instant: since ended_at >= answered_at >= offered_at,
+-- that is the greatest of three column maxima (answered_at only of contacts
+-- still going on needs an index of its own).
+CREATE INDEX agent_presence_queue_member_idx ON ccr.agent_presence_events (queue, agent, at, event)
+	WHERE event IN ('ADDMEMBER', 'REMOVEMEMBER');
+CREATE INDEX contacts_answered_at_open_idx ON ccr.contacts (answered_at) WHERE ended_at IS NULL AND answered_at IS NOT NULL;
+
+CREATE TABLE ccr.kpi_pending_queue_presence (
+	queue text NOT NULL,
+	from_hour timestamptz NOT NULL,
+	to_hour timestamptz,
+	changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX kpi_pending_queue_presence_queue_idx ON ccr.kpi_pending_queue_presence (queue);
+COMMENT ON TABLE ccr.kpi_pending_queue_presence IS 'continuous KPI layer: (local hour, queue) keys of ccr.queue_presence_hourly changed since the last ccr.refresh_kpis(), as ranges from_hour .. to_hour of one queue (to_hour NULL: through the end of the data)';
+SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_queue_presence', '');
+INSERT INTO ccr.kpi_rollups (rollup, refresh_order) VALUES ('queue_presence_hourly', 70);
+
+DO $$
+DECLARE
+	g record;
+BEGIN
+	ALTER MATERIALIZED VIEW ccr.queue_presence_hourly RENAME TO queue_presence_hourly_020;
+	ALTER INDEX ccr.queue_presence_hourly_key RENAME TO queue_presence_hourly_020_key;
+	CREATE TABLE ccr.queue_presence_hourly (
+		bucket timestamptz NOT NULL, queue text NOT NULL,
+		logged_in_s double precision, covered_s double precision,
+		CONSTRAINT queue_presence_hourly_key UNIQUE (bucket, queue));
+	INSERT INTO ccr.queue_presence_hourly SELECT bucket, queue, logged_in_s, covered_s FROM ccr.queue_presence_hourly_020;
+
+	FOR g IN SELECT c.relname, a.grantee, a.privilege_type, a.is_grantable
+			 FROM pg_class c, aclexplode(c.relacl) a
+			 WHERE c.oid = 'ccr.queue_presence_hourly_020'::regclass AND a.grantee <> c.relowner
+	LOOP
+		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(g.relname, -4),
+					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
+					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+	END LOOP;
+END $$;
+COMMENT ON TABLE ccr.queue_presence_hourly IS
+	'per local hour and queue with presence data: logged-in agent-seconds of queue members (ADDMEMBER..REMOVEMEMBER, paused included) and the seconds of the hour the data covers; kept up to date by key by ccr.refresh_kpis()';
+SELECT pg_catalog.pg_extension_config_dump('ccr.queue_presence_hourly', '');

@@ -376,6 +376,7 @@ BEGIN
 	-- the logs are near empty now: plans that read them should know it
 	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $body$
 $f$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'),
@@ -453,6 +454,7 @@ BEGIN
 			ccr.kpi_hourly_rollup, ccr.kpi_daily_rollup, ccr.kpi_monthly_rollup, ccr.kpi_agent_daily_rollup,
 			ccr.quality_agent_daily_rollup;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(true);
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.rebuild_kpis() FROM PUBLIC;
@@ -478,13 +480,21 @@ SELECT r.rollup,
 						 FROM ccr.kpi_pending_occupancy k
 							  CROSS JOIN LATERAL generate_series(k.from_day::timestamp,
 								  coalesce(k.to_day, (nullif(r.data_end, '-infinity') AT TIME ZONE ccr.timezone())::date, k.from_day)::timestamp,
-								  interval '1 day') d) END AS pending_keys,
+								  interval '1 day') d)
+					 WHEN 'queue_presence_hourly' THEN (
+						 SELECT count(DISTINCT (k.queue, h))
+						 FROM ccr.kpi_pending_queue_presence k
+							  CROSS JOIN LATERAL generate_series(k.from_hour,
+								  coalesce(k.to_hour, date_trunc('hour', nullif(r.data_end, '-infinity'), ccr.timezone()), k.from_hour),
+								  interval '1 hour') h) END AS pending_keys,
 	   CASE WHEN r.rollup IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup')
 			THEN o.hours
 			WHEN r.rollup IN ('kpi_agent_daily_rollup', 'quality_agent_daily_rollup')
 			THEN o.agent_days
 			WHEN r.rollup = 'agent_occupancy_daily_rollup'
-			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_occupancy) END AS oldest_change_at,
+			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_occupancy)
+			WHEN r.rollup = 'queue_presence_hourly'
+			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_queue_presence) END AS oldest_change_at,
 	   r.last_refresh_at,
 	   r.last_refresh_ms,
 	   ccr.setting('kpi_rebuild_due', NULL) AS rebuild_due

@@ -267,10 +267,10 @@ CREATE OR REPLACE FUNCTION ccr.kpi_capture_presence_all() RETURNS trigger
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	UPDATE ccr.kpi_rollups SET data_end = NULL WHERE rollup = 'agent_occupancy_daily_rollup';
+	UPDATE ccr.kpi_rollups SET data_end = NULL WHERE rollup IN ('agent_occupancy_daily_rollup', 'queue_presence_hourly');
 	RETURN NULL;
 END $$;
-COMMENT ON FUNCTION ccr.kpi_capture_presence_all() IS 'internal: statement trigger (aliases changed, presence events or contacts truncated): the next ccr.refresh_kpis() recomputes ccr.agent_occupancy_daily_rollup whole';
+COMMENT ON FUNCTION ccr.kpi_capture_presence_all() IS 'internal: statement trigger (aliases changed, presence events or contacts truncated): the next ccr.refresh_kpis() recomputes ccr.agent_occupancy_daily_rollup and ccr.queue_presence_hourly whole';
 
 DO $$
 DECLARE
@@ -357,3 +357,243 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION ccr.kpi_refresh_presence(boolean) FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_refresh_presence(boolean) IS 'internal: brings ccr.agent_occupancy_daily_rollup up to date (the pending keys, and the days the end of the data moved over for agents still logged in), or recomputes it whole (rebuild, or when the data end it was computed with is unknown); called by ccr.refresh_kpis() and ccr.rebuild_kpis()';
+
+-- ===================== ccr.queue_presence_hourly by (local hour, queue) key =====================
+-- Keys come from membership events (an event changes its agent's span in
+-- the queue from its instant to the agent's next membership event in the
+-- queue, and may move the queue's first event, which lies before that) and
+-- from the end of the data: every queue's hours between the old and the
+-- new end (its coverage, and the open spans of members, run to it).
+
+CREATE OR REPLACE FUNCTION ccr.kpi_queue_presence_data_end() RETURNS timestamptz
+	LANGUAGE sql STABLE
+	AS $$
+-- = greatest(max(e.at), max(coalesce(c.ended_at, c.answered_at, c.offered_at))): each contact's
+-- ended_at >= answered_at >= offered_at
+SELECT greatest((SELECT max(e.at) FROM ccr.agent_presence_events e),
+				(SELECT max(c.ended_at) FROM ccr.contacts c),
+				(SELECT max(c.answered_at) FROM ccr.contacts c WHERE c.ended_at IS NULL AND c.answered_at IS NOT NULL),
+				(SELECT max(c.offered_at) FROM ccr.contacts c))
+$$;
+COMMENT ON FUNCTION ccr.kpi_queue_presence_data_end() IS 'internal: the end of the loaded data of ccr.queue_presence_hourly (latest presence event or contact instant), from four index probes';
+
+-- Every row, as the 0.2.0 materialized view computed them (for a rebuild).
+CREATE OR REPLACE FUNCTION ccr.kpi_queue_presence_all()
+	RETURNS TABLE (bucket timestamptz, queue text, logged_in_s double precision, covered_s double precision)
+	LANGUAGE sql STABLE
+	AS $$
+WITH params AS (
+	SELECT ccr.timezone() AS tz, ccr.kpi_queue_presence_data_end() AS data_end
+), ev AS (
+	SELECT coalesce(al.agent, e.agent) AS agent, e.queue, e.at, e.event = 'ADDMEMBER' AS member
+	FROM ccr.agent_presence_events e
+		 LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = e.agent
+	WHERE e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+), spans AS (
+	SELECT ev.agent, ev.queue, ev.at AS span_from,
+		   coalesce(lead(ev.at) OVER (PARTITION BY ev.agent, ev.queue ORDER BY ev.at, ev.member), p.data_end) AS span_until,
+		   ev.member
+	FROM ev, params p
+), coverage AS (
+	SELECT ev.queue, min(ev.at) AS covered_from, p.data_end, p.tz
+	FROM ev, params p GROUP BY ev.queue, p.data_end, p.tz
+), hours AS (
+	SELECT cv.queue, h AS bucket,
+		   extract(epoch FROM least(h + interval '1 hour', cv.data_end) - greatest(h, cv.covered_from))::double precision AS covered_s
+	FROM coverage cv,
+		 generate_series(date_trunc('hour', cv.covered_from, cv.tz), cv.data_end, interval '1 hour') h
+	WHERE h < cv.data_end
+), logged AS (
+	SELECT s.queue, h AS bucket,
+		   sum(extract(epoch FROM least(h + interval '1 hour', s.span_until) - greatest(h, s.span_from)))::double precision AS logged_in_s
+	FROM spans s, params p,
+		 generate_series(date_trunc('hour', s.span_from, p.tz), s.span_until, interval '1 hour') h
+	WHERE s.member AND s.span_until > s.span_from AND h < s.span_until
+	GROUP BY 1, 2
+)
+SELECT hr.bucket, hr.queue, coalesce(l.logged_in_s, 0) AS logged_in_s, hr.covered_s
+FROM hours hr LEFT JOIN logged l USING (queue, bucket)
+WHERE hr.covered_s > 0
+$$;
+COMMENT ON FUNCTION ccr.kpi_queue_presence_all() IS 'internal: every row of ccr.queue_presence_hourly computed from all presence events (the 0.2.0 definition), for a rebuild';
+
+-- One (local hour, queue) row of the 0.2.0 definition of
+-- ccr.queue_presence_hourly, or none: the spans of each agent in the queue
+-- from its last membership event before the hour to its first after it.
+CREATE OR REPLACE FUNCTION ccr.queue_presence_key(key_bucket timestamptz, key_queue text)
+	RETURNS TABLE (logged_in_s double precision, covered_s double precision)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	ROWS 1
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
+	AS $$
+BEGIN
+	RETURN QUERY
+WITH RECURSIVE p AS (
+	SELECT x.tz, ccr.kpi_queue_presence_data_end() AS data_end, key_bucket AS h0, key_bucket + interval '1 hour' AS h1
+	FROM ccr.kpi_params() x),
+logged(name) AS (
+	SELECT min(e.agent) FROM ccr.agent_presence_events e
+	WHERE e.queue = key_queue AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+	UNION ALL
+	SELECT (SELECT min(e.agent) FROM ccr.agent_presence_events e
+			WHERE e.queue = key_queue AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER') AND e.agent > l.name)
+	FROM logged l WHERE l.name IS NOT NULL),
+names AS (
+	SELECT l.name, coalesce(al.agent, l.name) AS agent
+	FROM logged l LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = l.name
+	WHERE l.name IS NOT NULL),
+coverage AS (
+	SELECT min(f.at) AS covered_from
+	FROM names n CROSS JOIN LATERAL (
+		SELECT e.at FROM ccr.agent_presence_events e
+		WHERE e.queue = key_queue AND e.agent = n.name AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+		ORDER BY e.at LIMIT 1) f),
+ev AS (
+	-- per agent the last event before the hour (in the view's order: at, member)
+	(SELECT DISTINCT ON (n.agent) n.agent, l.at, l.member
+	FROM names n, p CROSS JOIN LATERAL (
+		SELECT e.at, e.event = 'ADDMEMBER' AS member FROM ccr.agent_presence_events e
+		WHERE e.queue = key_queue AND e.agent = n.name AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER') AND e.at < p.h0
+		ORDER BY e.at DESC, e.event DESC LIMIT 1) l
+	ORDER BY n.agent, l.at DESC, l.member DESC)
+	UNION ALL
+	SELECT n.agent, e.at, e.event = 'ADDMEMBER'
+	FROM names n, p, ccr.agent_presence_events e
+	WHERE e.queue = key_queue AND e.agent = n.name AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+		  AND e.at >= p.h0 AND e.at < p.h1
+	UNION ALL
+	-- and the first after it (where the hour's last span ends)
+	(SELECT DISTINCT ON (n.agent) n.agent, l.at, l.member
+	FROM names n, p CROSS JOIN LATERAL (
+		SELECT e.at, e.event = 'ADDMEMBER' AS member FROM ccr.agent_presence_events e
+		WHERE e.queue = key_queue AND e.agent = n.name AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER') AND e.at >= p.h1
+		ORDER BY e.at, e.event LIMIT 1) l
+	ORDER BY n.agent, l.at, l.member)),
+-- from here as the 0.2.0 definition, for one queue and hour
+spans AS (
+	SELECT ev.at AS span_from,
+		   coalesce(lead(ev.at) OVER (PARTITION BY ev.agent ORDER BY ev.at, ev.member), p.data_end) AS span_until,
+		   ev.member
+	FROM ev, p),
+lg AS (
+	SELECT sum(extract(epoch FROM least(p.h1, s.span_until) - greatest(p.h0, s.span_from)))::double precision AS logged_in_s
+	FROM spans s, p
+	WHERE s.member AND s.span_until > s.span_from AND s.span_from < p.h1 AND s.span_until > p.h0),
+hr AS (
+	SELECT extract(epoch FROM least(p.h1, p.data_end) - greatest(p.h0, cv.covered_from))::double precision AS covered_s
+	FROM coverage cv, p
+	WHERE p.h0 >= date_trunc('hour', cv.covered_from, p.tz) AND p.h0 < p.data_end)
+SELECT coalesce(lg.logged_in_s, 0), hr.covered_s
+FROM hr, lg
+WHERE hr.covered_s > 0;
+END $$;
+COMMENT ON FUNCTION ccr.queue_presence_key(timestamptz, text) IS 'internal: the ccr.queue_presence_hourly row of one (local hour, queue) key (none outside the queue''s presence data), from index probes of that queue''s agents around the hour';
+
+-- Capture: membership events, per queue and agent.
+CREATE OR REPLACE FUNCTION ccr.kpi_queue_presence_changes_sql(changed_rows text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $fn$
+SELECT format($q$
+WITH changed AS (%s),
+p AS (SELECT tz FROM ccr.kpi_params()),
+g AS (
+	SELECT c.queue, coalesce(al.agent, c.agent) AS agent, min(c.at) AS lo, max(c.at) AS hi
+	FROM changed c LEFT JOIN ccr.asterisk_agent_alias al ON al.alias = c.agent
+	WHERE c.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+	GROUP BY 1, 2)
+INSERT INTO ccr.kpi_pending_queue_presence (queue, from_hour, to_hour)
+SELECT g.queue, date_trunc('hour', g.lo, p.tz), date_trunc('hour', nx.at, p.tz)
+FROM g CROSS JOIN p
+	 CROSS JOIN LATERAL (
+		 SELECT min(e.at) AS at FROM ccr.agent_presence_events e
+		 WHERE e.queue = g.queue AND e.agent = ANY (ccr.kpi_presence_names(g.agent)) AND e.at > g.hi
+			   AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER')) nx
+$q$, changed_rows)
+$fn$;
+COMMENT ON FUNCTION ccr.kpi_queue_presence_changes_sql(text) IS 'internal: the statement that logs the queue presence keys (queue, hour range) of the changed membership events a query over a trigger''s transition tables returns (agent, queue, at, event)';
+
+-- The presence trigger function, regenerated with both statements.
+DO $do$
+DECLARE
+	cols CONSTANT text := 'agent, queue, at, event';
+	ins CONSTANT text := format('SELECT %s FROM ccr_new_rows', cols);
+	del CONSTANT text := format('SELECT %s FROM ccr_old_rows', cols);
+	upd CONSTANT text := format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols);
+BEGIN
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ccr.kpi_capture_presence() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $body$
+BEGIN
+	IF TG_OP = 'INSERT' THEN %s; %s;
+	ELSIF TG_OP = 'DELETE' THEN %s; %s;
+	ELSE %s; %s;
+	END IF;
+	RETURN NULL;
+END $body$$f$,
+		ccr.kpi_presence_changes_sql(ins), ccr.kpi_queue_presence_changes_sql(ins),
+		ccr.kpi_presence_changes_sql(del), ccr.kpi_queue_presence_changes_sql(del),
+		ccr.kpi_presence_changes_sql(upd), ccr.kpi_queue_presence_changes_sql(upd));
+END $do$;
+
+CREATE OR REPLACE FUNCTION ccr.kpi_refresh_queue_presence(rebuild boolean)
+	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	old_end timestamptz;
+	new_end timestamptz;
+	tz text := ccr.timezone();
+BEGIN
+	concurrent := true;
+	SELECT r.data_end INTO old_end FROM ccr.kpi_rollups r WHERE r.rollup = 'queue_presence_hourly';
+	new_end := coalesce(ccr.kpi_queue_presence_data_end(), '-infinity');
+	IF rebuild OR old_end IS NULL THEN
+		DELETE FROM ccr.kpi_pending_queue_presence;
+		DELETE FROM ccr.queue_presence_hourly;
+		INSERT INTO ccr.queue_presence_hourly SELECT * FROM ccr.kpi_queue_presence_all();
+		ANALYZE ccr.queue_presence_hourly;
+	ELSE
+		IF to_regclass('pg_temp.kpi_queue_presence_keys') IS NOT NULL THEN
+			DROP TABLE pg_temp.kpi_queue_presence_keys;
+		END IF;
+		CREATE TEMP TABLE kpi_queue_presence_keys (bucket timestamptz, queue text) ON COMMIT DROP;
+		WITH gone AS (DELETE FROM ccr.kpi_pending_queue_presence RETURNING queue, from_hour, to_hour)
+		INSERT INTO kpi_queue_presence_keys
+		SELECT h, g.queue
+		FROM gone g,
+			 generate_series(g.from_hour, coalesce(g.to_hour, date_trunc('hour', greatest(old_end, new_end), tz)),
+							 interval '1 hour') h;
+		IF new_end IS DISTINCT FROM old_end AND least(old_end, new_end) > '-infinity' THEN
+			INSERT INTO kpi_queue_presence_keys
+			SELECT h, q.queue
+			FROM (WITH RECURSIVE qs(queue) AS (
+					  SELECT min(e.queue) FROM ccr.agent_presence_events e WHERE e.event IN ('ADDMEMBER', 'REMOVEMEMBER')
+					  UNION ALL
+					  SELECT (SELECT min(e.queue) FROM ccr.agent_presence_events e
+							  WHERE e.event IN ('ADDMEMBER', 'REMOVEMEMBER') AND e.queue > qs.queue)
+					  FROM qs WHERE qs.queue IS NOT NULL)
+				  SELECT qs.queue FROM qs WHERE qs.queue IS NOT NULL) q,
+				 generate_series(date_trunc('hour', least(old_end, new_end), tz),
+								 date_trunc('hour', greatest(old_end, new_end), tz), interval '1 hour') h;
+		END IF;
+		DELETE FROM ccr.queue_presence_hourly r USING (SELECT DISTINCT * FROM kpi_queue_presence_keys) k
+		WHERE r.bucket = k.bucket AND r.queue = k.queue;
+		INSERT INTO ccr.queue_presence_hourly
+		SELECT k.bucket, k.queue, s.logged_in_s, s.covered_s
+		FROM (SELECT DISTINCT * FROM kpi_queue_presence_keys) k
+			 CROSS JOIN LATERAL ccr.queue_presence_key(k.bucket, k.queue) s;
+	END IF;
+	UPDATE ccr.kpi_rollups SET data_end = new_end WHERE rollup = 'queue_presence_hourly';
+	matview := 'ccr.queue_presence_hourly'::regclass;
+	seconds := ccr.kpi_note_refresh('queue_presence_hourly', t0);
+	RETURN NEXT;
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_refresh_queue_presence(boolean) FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_refresh_queue_presence(boolean) IS 'internal: brings ccr.queue_presence_hourly up to date (the pending keys, and every queue''s hours the end of the data moved over), or recomputes it whole (rebuild, or when the data end it was computed with is unknown); called by ccr.refresh_kpis() and ccr.rebuild_kpis()';

@@ -15,23 +15,33 @@
 --     it moves, the days between the old and the new end change.
 
 CREATE OR REPLACE FUNCTION ccr.kpi_presence_data_end() RETURNS timestamptz
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN (
 SELECT greatest((SELECT max(e.at) FROM ccr.agent_presence_events e),
-				(SELECT max(c.ended_at) FROM ccr.contacts c WHERE c.source = 'asterisk'))
-$$;
+				(SELECT max(c.ended_at) FROM ccr.contacts c WHERE c.source = 'asterisk')));
+END $$;
 COMMENT ON FUNCTION ccr.kpi_presence_data_end() IS 'internal: the end of the loaded data an open presence state runs to (latest presence event or Asterisk contact end), as in ccr.agent_occupancy_daily';
 
 -- The names an agent's presence events are logged under: those that
 -- ccr.asterisk_agent_alias maps to it, and its own unless it is an alias of
 -- another agent.
 CREATE OR REPLACE FUNCTION ccr.kpi_presence_names(key_agent text) RETURNS text[]
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN (
 SELECT array(SELECT key_agent WHERE NOT EXISTS (SELECT 1 FROM ccr.asterisk_agent_alias a WHERE a.alias = key_agent)
 			 UNION
-			 SELECT a.alias FROM ccr.asterisk_agent_alias a WHERE a.agent = key_agent)
-$$;
+			 SELECT a.alias FROM ccr.asterisk_agent_alias a WHERE a.agent = key_agent));
+END $$;
 COMMENT ON FUNCTION ccr.kpi_presence_names(text) IS 'internal: the logged names (ccr.agent_presence_events.agent) whose events are the presence of an agent';
 
 -- The events before an instant that decide an agent's state at it, as
@@ -42,8 +52,14 @@ COMMENT ON FUNCTION ccr.kpi_presence_names(text) IS 'internal: the logged names 
 -- history; index probes only (the queues by a skip scan).
 CREATE OR REPLACE FUNCTION ccr.kpi_presence_seed(names text[], before timestamptz)
 	RETURNS TABLE (queue text, at timestamptz, event text)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 WITH RECURSIVE n AS (SELECT DISTINCT unnest(names) AS name),
 qs(name, queue) AS (
 	SELECT n.name, (SELECT min(e.queue) FROM ccr.agent_presence_events e
@@ -82,8 +98,8 @@ SELECT queue, at, event FROM login
 UNION ALL
 SELECT e.queue, e.at, e.event
 FROM pause_at pa JOIN ccr.agent_presence_events e
-	 ON e.agent = ANY (names) AND e.at = pa.at AND e.event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
-$$;
+	 ON e.agent = ANY (names) AND e.at = pa.at AND e.event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL');
+END $$;
 COMMENT ON FUNCTION ccr.kpi_presence_seed(text[], timestamptz) IS 'internal: the presence events of the given logged names before an instant that decide the state at it (latest membership event per queue, latest login event, pause events of the latest pause instant)';
 
 -- One (local day, agent) row of ccr.agent_occupancy_daily, or none: the
@@ -183,8 +199,14 @@ COMMENT ON FUNCTION ccr.agent_occupancy_key(date, text) IS 'internal: the ccr.ag
 -- the data), with the instant it began.
 CREATE OR REPLACE FUNCTION ccr.kpi_presence_open_agents()
 	RETURNS TABLE (agent text, state_from timestamptz)
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+#variable_conflict use_column
+BEGIN
+	RETURN QUERY
 WITH RECURSIVE logged(name) AS (
 	SELECT min(e.agent) FROM ccr.agent_presence_events e
 	UNION ALL
@@ -199,8 +221,8 @@ FROM agents a CROSS JOIN LATERAL (
 	SELECT max(x.at) AS last_at,
 		   coalesce(bool_or(x.event = 'ADDMEMBER' OR x.event IN ('AGENTLOGIN', 'AGENTCALLBACKLOGIN')), false) AS logged_in
 	FROM ccr.kpi_presence_seed(ccr.kpi_presence_names(a.agent), 'infinity') x) s
-WHERE s.logged_in
-$$;
+WHERE s.logged_in;
+END $$;
 COMMENT ON FUNCTION ccr.kpi_presence_open_agents() IS 'internal: agents whose last presence state (ccr.agent_states, state_until NULL) is logged in, and when it began';
 
 -- ---------------------------------------------------------------------------
@@ -366,15 +388,20 @@ COMMENT ON FUNCTION ccr.kpi_refresh_presence(boolean) IS 'internal: brings ccr.a
 -- new end (its coverage, and the open spans of members, run to it).
 
 CREATE OR REPLACE FUNCTION ccr.kpi_queue_presence_data_end() RETURNS timestamptz
-	LANGUAGE sql STABLE
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+	SET plan_cache_mode = force_generic_plan
 	AS $$
+BEGIN
+	RETURN (
 -- = greatest(max(e.at), max(coalesce(c.ended_at, c.answered_at, c.offered_at))): each contact's
 -- ended_at >= answered_at >= offered_at
 SELECT greatest((SELECT max(e.at) FROM ccr.agent_presence_events e),
 				(SELECT max(c.ended_at) FROM ccr.contacts c),
 				(SELECT max(c.answered_at) FROM ccr.contacts c WHERE c.ended_at IS NULL AND c.answered_at IS NOT NULL),
-				(SELECT max(c.offered_at) FROM ccr.contacts c))
-$$;
+				(SELECT max(c.offered_at) FROM ccr.contacts c)));
+END $$;
 COMMENT ON FUNCTION ccr.kpi_queue_presence_data_end() IS 'internal: the end of the loaded data of ccr.queue_presence_hourly (latest presence event or contact instant), from four index probes';
 
 -- Every row, as the 0.2.0 materialized view computed them (for a rebuild).

@@ -105,11 +105,11 @@ COMMENT ON FUNCTION ccr.kpi_presence_seed(text[], timestamptz) IS 'internal: the
 -- One (local day, agent) row of ccr.agent_occupancy_daily, or none: the
 -- view's computation over the agent's seed events at the start of the day,
 -- its events of the day and the instant of its next event after it.
--- Owner's rights, one generic plan (as the KPI per-key functions).
+-- Called by the refresh (owner's rights); not executable by PUBLIC.
 CREATE OR REPLACE FUNCTION ccr.agent_occupancy_key(key_day date, key_agent text)
 	RETURNS TABLE (logged_in_s double precision, paused_s double precision, available_s double precision,
 				   handled bigint, handle_s double precision, occupancy double precision)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
 	SET jit = off
@@ -193,6 +193,7 @@ SELECT pres.logged_in_s, pres.paused_s, pres.logged_in_s - pres.paused_s,
 FROM (SELECT 1) one LEFT JOIN pres ON true LEFT JOIN h ON true
 WHERE pres.logged_in_s IS NOT NULL OR h.handled IS NOT NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION ccr.agent_occupancy_key(date, text) FROM PUBLIC;
 COMMENT ON FUNCTION ccr.agent_occupancy_key(date, text) IS 'internal: the ccr.agent_occupancy_daily row of one (local day, agent) key (no row when the agent has neither presence nor answered contacts that day), from index probes of that agent and day';
 
 -- The agents whose last presence state is logged in (it runs to the end of
@@ -449,7 +450,7 @@ COMMENT ON FUNCTION ccr.kpi_queue_presence_all() IS 'internal: every row of ccr.
 -- from its last membership event before the hour to its first after it.
 CREATE OR REPLACE FUNCTION ccr.queue_presence_key(key_bucket timestamptz, key_queue text)
 	RETURNS TABLE (logged_in_s double precision, covered_s double precision)
-	LANGUAGE plpgsql STABLE SECURITY DEFINER
+	LANGUAGE plpgsql STABLE
 	ROWS 1
 	SET search_path = pg_catalog, pg_temp
 	SET jit = off
@@ -516,6 +517,7 @@ SELECT coalesce(lg.logged_in_s, 0), hr.covered_s
 FROM hr, lg
 WHERE hr.covered_s > 0;
 END $$;
+REVOKE EXECUTE ON FUNCTION ccr.queue_presence_key(timestamptz, text) FROM PUBLIC;
 COMMENT ON FUNCTION ccr.queue_presence_key(timestamptz, text) IS 'internal: the ccr.queue_presence_hourly row of one (local hour, queue) key (none outside the queue''s presence data), from index probes of that queue''s agents around the hour';
 
 -- Capture: membership events, per queue and agent.

@@ -281,6 +281,7 @@ END $body$$f$,
 		ccr.kpi_presence_changes_sql(format('SELECT %s FROM ccr_old_rows', cols)),
 		ccr.kpi_presence_changes_sql(format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols)));
 END $do$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_presence() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_capture_presence() IS 'internal: statement trigger on ccr.agent_presence_events logging the occupancy keys a statement changed (generated from ccr.kpi_presence_changes_sql())';
 
 -- A changed alias moves whole histories between agents, a TRUNCATE empties
@@ -293,6 +294,7 @@ BEGIN
 	UPDATE ccr.kpi_rollups SET data_end = NULL WHERE rollup IN ('agent_occupancy_daily_rollup', 'queue_presence_hourly');
 	RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_presence_all() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_capture_presence_all() IS 'internal: statement trigger (aliases changed, presence events or contacts truncated): the next ccr.refresh_kpis() recomputes ccr.agent_occupancy_daily_rollup and ccr.queue_presence_hourly whole';
 
 DO $$

@@ -1,0 +1,106 @@
+-- The continuous KPI layer (0.3.0): the views are real time before any
+-- refresh, set_kpi_realtime(false) reads stored rows only, a refresh stores
+-- exactly what a rebuild computes, repeat-contact FCR per hour and per
+-- agent-day equals the spec's window-function reference in plain SQL, the
+-- setters' bad values are 22023, and ccr.kpi_refresh_status has the spec's
+-- columns.  (test/suites/kpi_property.sh runs random sequences of changes.)
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/regress/setup.sql
+SELECT regress.reset_model();
+SELECT ccr.set_timezone('Europe/Paris');
+SELECT ccr.set_kpi_fcr_window('2 days');
+\set ECHO none
+\set n 3000
+\set days 10
+\set start 2026-10-20
+\set tz Europe/Paris
+\set seed 0.34
+\set customers 400
+\set source c34
+\i :abs_srcdir/test/data/generate_contacts.sql
+\set ECHO all
+
+-- bad settings
+SELECT regress.err($$SELECT ccr.set_kpi_fcr_window(NULL)$$);
+SELECT regress.err($$SELECT ccr.set_kpi_fcr_window('-1 hour')$$);
+SELECT regress.err($$SELECT ccr.set_kpi_realtime(NULL)$$);
+
+-- the spec's status columns
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+WHERE attrelid = 'ccr.kpi_refresh_status'::regclass AND attnum > 0 ORDER BY attnum;
+
+-- before any refresh: nothing stored, the views show every contact
+SELECT (SELECT count(*) FROM ccr.kpi_hourly_rollup) AS stored_rows,
+	   (SELECT sum(contacts) FROM ccr.kpi_hourly) = (SELECT count(*) FROM ccr.contacts) AS hourly_real_time,
+	   (SELECT sum(contacts) FROM ccr.kpi_monthly) = (SELECT count(*) FROM ccr.contacts) AS monthly_real_time,
+	   (SELECT bool_and(pending_keys > 0) FROM ccr.kpi_refresh_status WHERE rollup LIKE 'kpi%') AS pending;
+SELECT ccr.set_kpi_realtime(false);
+SELECT count(*) AS rows_stored_only FROM ccr.kpi_hourly;
+SELECT ccr.set_kpi_realtime(true);
+
+SELECT regress.model_refresh() AS refreshed;
+SELECT rollup, pending_keys, oldest_change_at IS NULL AS nothing_pending, rebuild_due
+FROM ccr.kpi_refresh_status WHERE rollup LIKE 'kpi%' ORDER BY rollup;
+
+-- repeat-contact FCR against the spec's reference (lag/lead per customer)
+CREATE TEMP VIEW fcr_ref AS
+SELECT offered_at, queue, channel, agent,
+	   customer IS NOT NULL AND (prv IS NULL OR offered_at - prv > interval '2 days') AS first_contact,
+	   customer IS NOT NULL AND (prv IS NULL OR offered_at - prv > interval '2 days')
+		   AND (nxt IS NULL OR nxt - offered_at > interval '2 days') AS resolved
+FROM (SELECT c.*, lag(offered_at) OVER w AS prv, lead(offered_at) OVER w AS nxt
+	  FROM ccr.contacts c WINDOW w AS (PARTITION BY customer ORDER BY offered_at, contact_id)) s;
+CREATE FUNCTION pg_temp.fcr_mismatches() RETURNS TABLE (hours bigint, hour_mismatches bigint, agent_days bigint, agent_day_mismatches bigint)
+LANGUAGE sql AS $$
+SELECT (SELECT count(*) FROM ccr.kpi_hourly),
+	   (SELECT count(*) FROM ccr.kpi_hourly h
+			FULL JOIN (SELECT date_trunc('hour', offered_at, 'Europe/Paris') AS bucket, queue, channel,
+							  count(*) FILTER (WHERE first_contact) AS f, count(*) FILTER (WHERE resolved) AS r
+					   FROM fcr_ref GROUP BY 1, 2, 3) x
+			ON x.bucket = h.bucket AND x.queue IS NOT DISTINCT FROM h.queue AND x.channel = h.channel
+		WHERE h.first_contacts IS DISTINCT FROM x.f
+			  OR round(h.repeat_fcr_rate * h.first_contacts) IS DISTINCT FROM (CASE WHEN x.f > 0 THEN x.r END)),
+	   (SELECT count(*) FROM ccr.kpi_agent_daily),
+	   (SELECT count(*) FROM ccr.kpi_agent_daily a
+			FULL JOIN (SELECT (offered_at AT TIME ZONE 'Europe/Paris')::date AS day, agent,
+							  count(*) FILTER (WHERE first_contact) AS f
+					   FROM fcr_ref WHERE agent IS NOT NULL GROUP BY 1, 2) x
+			ON x.day = a.day AND x.agent = a.agent
+		WHERE a.first_contacts IS DISTINCT FROM x.f) $$;
+SELECT * FROM pg_temp.fcr_mismatches();
+
+-- changes: real time equals the live views before the refresh, the same
+-- reference after it, and the stored rows equal a rebuild's
+INSERT INTO ccr.contacts (source, queue, channel, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s)
+SELECT 'c34b', 'support', 'voice', 'agent001', 'C' || lpad((1 + g % 40)::text, 6, '0'), t, t + interval '12 s', t + interval '5 min', 'answered', 240
+FROM generate_series(1, 60) g, LATERAL (SELECT timestamptz '2026-10-24 09:00+02' + g * interval '97 min' AS t) x;
+UPDATE ccr.contacts SET queue = 'billing', offered_at = offered_at - interval '26 hours', answered_at = answered_at - interval '26 hours',
+	   ended_at = ended_at - interval '26 hours'
+WHERE source = 'c34' AND contact_id % 53 = 0;
+DELETE FROM ccr.contacts WHERE source = 'c34' AND contact_id % 61 = 0;
+SELECT (SELECT count(*) FROM ((TABLE ccr.kpi_hourly EXCEPT ALL TABLE ccr.kpi_hourly_live) UNION ALL (TABLE ccr.kpi_hourly_live EXCEPT ALL TABLE ccr.kpi_hourly)) a) AS hourly_diff,
+	   (SELECT count(*) FROM ((TABLE ccr.kpi_daily EXCEPT ALL TABLE ccr.kpi_daily_live) UNION ALL (TABLE ccr.kpi_daily_live EXCEPT ALL TABLE ccr.kpi_daily)) a) AS daily_diff,
+	   (SELECT count(*) FROM ((TABLE ccr.kpi_monthly EXCEPT ALL TABLE ccr.kpi_monthly_live) UNION ALL (TABLE ccr.kpi_monthly_live EXCEPT ALL TABLE ccr.kpi_monthly)) a) AS monthly_diff,
+	   (SELECT count(*) FROM ((TABLE ccr.kpi_agent_daily EXCEPT ALL TABLE ccr.kpi_agent_daily_live) UNION ALL (TABLE ccr.kpi_agent_daily_live EXCEPT ALL TABLE ccr.kpi_agent_daily)) a) AS agent_diff;
+SELECT hour_mismatches, agent_day_mismatches FROM pg_temp.fcr_mismatches();
+SELECT regress.model_refresh() AS refreshed;
+SELECT hour_mismatches, agent_day_mismatches FROM pg_temp.fcr_mismatches();
+CREATE TEMP TABLE stored AS
+SELECT 'h' AS r, x::text AS t FROM ccr.kpi_hourly_rollup x UNION ALL SELECT 'd', x::text FROM ccr.kpi_daily_rollup x
+UNION ALL SELECT 'm', x::text FROM ccr.kpi_monthly_rollup x UNION ALL SELECT 'a', x::text FROM ccr.kpi_agent_daily_rollup x;
+SELECT count(*) > 0 AS rebuilt FROM ccr.rebuild_kpis();
+SELECT count(*) AS rows_refresh_and_rebuild_differ FROM (
+	(TABLE stored EXCEPT ALL (SELECT 'h', x::text FROM ccr.kpi_hourly_rollup x UNION ALL SELECT 'd', x::text FROM ccr.kpi_daily_rollup x
+		UNION ALL SELECT 'm', x::text FROM ccr.kpi_monthly_rollup x UNION ALL SELECT 'a', x::text FROM ccr.kpi_agent_daily_rollup x))
+	UNION ALL
+	((SELECT 'h', x::text FROM ccr.kpi_hourly_rollup x UNION ALL SELECT 'd', x::text FROM ccr.kpi_daily_rollup x
+		UNION ALL SELECT 'm', x::text FROM ccr.kpi_monthly_rollup x UNION ALL SELECT 'a', x::text FROM ccr.kpi_agent_daily_rollup x)
+	 EXCEPT ALL TABLE stored)) z;
+
+-- a setting written straight into ccr.settings makes the next refresh a rebuild
+UPDATE ccr.settings SET value = '3 days' WHERE name = 'kpi_fcr_window';
+SELECT DISTINCT rebuild_due FROM ccr.kpi_refresh_status;
+SELECT regress.model_refresh() AS refreshed;
+SELECT DISTINCT rebuild_due FROM ccr.kpi_refresh_status;
+
+SELECT regress.reset_model();

@@ -230,7 +230,7 @@ BEGIN
 				EXECUTE format('REFRESH MATERIALIZED VIEW %s', m::regclass);
 			END IF;
 			seconds := extract(epoch FROM clock_timestamp() - t0);
-			PERFORM ccr.kpi_note_refresh(m::regclass::text, t0);
+			PERFORM ccr.kpi_note_refresh((SELECT c.relname::text FROM pg_class c WHERE c.oid = m), t0);
 			RETURN NEXT;
 			done := done || m;
 			todo := array_remove(todo, m);

@@ -103,4 +103,34 @@ SELECT DISTINCT rebuild_due FROM ccr.kpi_refresh_status;
 SELECT regress.model_refresh() AS refreshed;
 SELECT DISTINCT rebuild_due FROM ccr.kpi_refresh_status;
 
+
+-- a repeat contact leaves its customer's earlier contact's key clean: only
+-- that contact's FCR flags are pending, and real time still equals live
+SELECT regress.model_refresh() AS refreshed;
+INSERT INTO ccr.contacts (source, channel, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s)
+SELECT 'c34r', c.channel, 'sales', c.agent, c.customer, c.offered_at + interval '1 day',
+	   c.answered_at + interval '1 day', c.ended_at + interval '1 day', c.outcome, c.talk_s
+FROM ccr.contacts c WHERE c.source = 'c34' AND c.customer IS NOT NULL ORDER BY c.contact_id LIMIT 1;
+SELECT (SELECT count(*) FROM ccr.kpi_pending_fcr f JOIN ccr.contacts c USING (contact_id) WHERE c.source = 'c34') > 0 AS earlier_contacts_pending,
+	   (SELECT count(*) FROM ccr.kpi_pending_hours h JOIN ccr.contacts c ON date_trunc('hour', c.offered_at, ccr.timezone()) = h.bucket
+			AND c.queue IS NOT DISTINCT FROM h.queue AND c.channel = h.channel
+	    WHERE c.source = 'c34' AND c.customer = (SELECT customer FROM ccr.contacts WHERE source = 'c34r')
+			  AND NOT EXISTS (SELECT 1 FROM ccr.contacts n WHERE n.source = 'c34r' AND date_trunc('hour', n.offered_at, ccr.timezone()) = h.bucket)) AS earlier_keys_pending;
+SELECT (SELECT count(*) FROM ((TABLE ccr.kpi_hourly EXCEPT ALL TABLE ccr.kpi_hourly_live) UNION ALL (TABLE ccr.kpi_hourly_live EXCEPT ALL TABLE ccr.kpi_hourly)) a) AS hourly_diff,
+	   (SELECT count(*) FROM ((TABLE ccr.kpi_agent_daily EXCEPT ALL TABLE ccr.kpi_agent_daily_live) UNION ALL (TABLE ccr.kpi_agent_daily_live EXCEPT ALL TABLE ccr.kpi_agent_daily)) a) AS agent_diff;
+
+-- where a local bucket ends, against the first later instant (15-minute
+-- steps) of another bucket, over the daylight saving changes of zones with
+-- whole-hour, half-hour and 45-minute offsets
+SELECT z, g, count(*) FILTER (WHERE ccr.kpi_bucket_end(g, b, z) IS DISTINCT FROM nb) AS wrong, count(*) AS buckets
+FROM (VALUES ('America/New_York'), ('Australia/Lord_Howe'), ('Asia/Kathmandu')) zz(z),
+	 (VALUES ('hour'), ('day'), ('month')) gg(g),
+	 LATERAL (SELECT DISTINCT date_trunc(g, t, z) AS b
+			  FROM generate_series('2026-03-01'::timestamptz, '2026-11-30', CASE g WHEN 'hour' THEN interval '15 minutes' ELSE interval '1 hour' END) t
+			  WHERE g <> 'hour' OR t < '2026-04-15' OR t >= '2026-10-01') bb,
+	 LATERAL (SELECT min(date_trunc(g, t, z)) AS nb
+			  FROM generate_series(bb.b, bb.b + interval '33 days', interval '15 minutes') t
+			  WHERE date_trunc(g, t, z) > bb.b) n
+GROUP BY 1, 2 ORDER BY 1, 2;
+
 SELECT regress.reset_model();

@@ -49,11 +49,12 @@ BEGIN
 	END LOOP;
 	RETURN n;
 END $$;
--- every stored rollup row as text
+-- every stored rollup row as text, and the first contacts they count
 CREATE FUNCTION stored_rows() RETURNS TABLE (r text, t text) LANGUAGE sql AS $$
 SELECT 'h', x::text FROM ccr.kpi_hourly_rollup x UNION ALL SELECT 'd', x::text FROM ccr.kpi_daily_rollup x
 UNION ALL SELECT 'm', x::text FROM ccr.kpi_monthly_rollup x UNION ALL SELECT 'a', x::text FROM ccr.kpi_agent_daily_rollup x
-UNION ALL SELECT 'q', x::text FROM ccr.quality_agent_daily_rollup x $$;
+UNION ALL SELECT 'q', x::text FROM ccr.quality_agent_daily_rollup x
+UNION ALL SELECT 'f', x::text FROM ccr.kpi_first_contacts x $$;
 -- the stored rollups minus a rebuild's, both ways (the rebuild is rolled back)
 CREATE FUNCTION refresh_rebuild_diff() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n bigint;

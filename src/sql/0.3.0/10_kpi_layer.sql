@@ -38,7 +38,35 @@ CREATE TABLE ccr.kpi_pending_agent_days (
 CREATE INDEX kpi_pending_agent_days_day_idx ON ccr.kpi_pending_agent_days (day);
 COMMENT ON TABLE ccr.kpi_pending_agent_days IS 'continuous KPI layer: (local day, agent) keys of ccr.kpi_agent_daily_rollup and ccr.quality_agent_daily_rollup changed since the last ccr.refresh_kpis()';
 
+-- Contacts whose repeat-contact FCR flags may have changed without their
+-- keys changing: the same customer's contacts within the FCR window of a
+-- changed contact.  A refresh updates the FCR counts of their keys by the
+-- difference of their flags instead of recomputing those keys.
+CREATE TABLE ccr.kpi_pending_fcr (
+	contact_id bigint NOT NULL,
+	changed_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The first contacts the stored rollups count, with the keys they are
+-- counted in and whether each is a resolved first contact: what a flag
+-- difference is taken against.  Written with the rollups, in the same
+-- transactions; kept by pg_dump with them.
+CREATE TABLE ccr.kpi_first_contacts (
+	contact_id bigint PRIMARY KEY,
+	bucket timestamptz NOT NULL,
+	queue text,
+	channel text NOT NULL,
+	day date NOT NULL,
+	agent text,
+	resolved boolean NOT NULL
+);
+CREATE INDEX kpi_first_contacts_bucket_idx ON ccr.kpi_first_contacts (bucket);
+COMMENT ON TABLE ccr.kpi_pending_fcr IS 'continuous KPI layer: contacts whose repeat-contact FCR flags a change since the last ccr.refresh_kpis() may have changed (same customer, within the FCR window)';
+COMMENT ON TABLE ccr.kpi_first_contacts IS 'continuous KPI layer: the first contacts the stored rollups count (repeat-contact FCR), with their hour and agent-day keys and whether each is resolved';
+
 SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_hours', '');
+SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_fcr', '');
+SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_first_contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_agent_days', '');
 
 -- One row per rollup: when it was last refreshed and how long that took.
@@ -133,4 +161,4 @@ WHERE EXISTS (SELECT 1 FROM ccr.kpi_hourly_rollup) OR EXISTS (SELECT 1 FROM ccr.
 ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
 
 -- The logs start empty: plans reading them should know it.
-ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
+ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr, ccr.kpi_first_contacts;

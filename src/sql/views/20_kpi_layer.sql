@@ -82,6 +82,20 @@ SELECT CASE grain WHEN 'hour' THEN bucket + interval '2 hours'
 $$;
 COMMENT ON FUNCTION ccr.kpi_read_until(text, timestamptz, text) IS 'internal: an instant after every contact of the local bucket (hour, day, agent_day or month) starting at bucket';
 
+-- Where a local bucket ends: the start of the next one.  A local hour or
+-- day lasts up to 2 hours more or less than nominal (daylight saving), so
+-- the next one starts at the first of two truncations past the nominal end.
+CREATE OR REPLACE FUNCTION ccr.kpi_bucket_end(grain text, bucket timestamptz, tz text) RETURNS timestamptz
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+SELECT CASE grain WHEN 'month' THEN date_trunc('month', bucket + interval '32 days', tz)
+	   ELSE (SELECT min(t) FROM (VALUES (date_trunc(g, bucket + nominal, tz)), (date_trunc(g, bucket + nominal + interval '2 hours', tz))) x(t)
+			 WHERE t > bucket) END
+FROM (SELECT CASE WHEN grain = 'hour' THEN 'hour' ELSE 'day' END AS g,
+			 CASE WHEN grain = 'hour' THEN interval '1 hour' ELSE interval '24 hours' END AS nominal) n
+$$;
+COMMENT ON FUNCTION ccr.kpi_bucket_end(text, timestamptz, text) IS 'internal: the start of the local bucket (hour, day, agent_day or month in zone tz) after the one starting at bucket';
+
 -- ---------------------------------------------------------------------------
 -- What each rollup holds, written once as SQL text and expanded into every
 -- function and view below that computes it (the DO blocks): the rebuild
@@ -99,22 +113,55 @@ COMMENT ON FUNCTION ccr.kpi_read_until(text, timestamptz, text) IS 'internal: an
 CREATE OR REPLACE FUNCTION ccr.kpi_flagged_contacts_sql(cond text) RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $f$
-SELECT format($q$(SELECT c.*, f.first_contact,
-		f.first_contact AND NOT EXISTS (
-			SELECT 1 FROM ccr.contacts d
-			WHERE d.customer = c.customer
-				  AND d.offered_at >= c.offered_at AND d.offered_at <= c.offered_at + p.fcr_window
-				  AND (d.offered_at > c.offered_at OR d.contact_id > c.contact_id)) AS resolved_first_contact
+-- (OFFSET 0 keeps the flags one column each: a flattened subquery would
+-- copy the probe into every expression that reads it)
+SELECT format($q$(SELECT c.*, f.first_contact, f.first_contact AND g.no_repeat AS resolved_first_contact
 	FROM ccr.contacts c
 		 CROSS JOIN LATERAL (
 			 SELECT c.customer IS NOT NULL AND NOT EXISTS (
 				 SELECT 1 FROM ccr.contacts d
 				 WHERE d.customer = c.customer
 					   AND d.offered_at >= c.offered_at - p.fcr_window AND d.offered_at <= c.offered_at
-					   AND (d.offered_at < c.offered_at OR d.contact_id < c.contact_id)) AS first_contact) f
+					   AND (d.offered_at < c.offered_at OR d.contact_id < c.contact_id)) AS first_contact
+			 OFFSET 0) f
+		 CROSS JOIN LATERAL (
+			 SELECT f.first_contact AND NOT EXISTS (
+				 SELECT 1 FROM ccr.contacts d
+				 WHERE d.customer = c.customer
+					   AND d.offered_at >= c.offered_at AND d.offered_at <= c.offered_at + p.fcr_window
+					   AND (d.offered_at > c.offered_at OR d.contact_id > c.contact_id)) AS no_repeat
+			 OFFSET 0) g
 	WHERE %s)$q$, cond)
 $f$;
 COMMENT ON FUNCTION ccr.kpi_flagged_contacts_sql(text) IS 'internal: SQL text of a subquery of the contacts matching cond with their repeat-contact flags first_contact and resolved_first_contact';
+
+-- The first contacts of the whole history, from one sort per customer
+-- instead of two probes per contact (what the rebuild stores in
+-- ccr.kpi_first_contacts; the two agree: the property test compares refresh
+-- and rebuild bit for bit).
+CREATE OR REPLACE FUNCTION ccr.kpi_history_first_contacts_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$SELECT w.contact_id, date_trunc('hour', w.offered_at, p.tz), w.queue, w.channel,
+	   (w.offered_at AT TIME ZONE p.tz)::date, w.agent,
+	   w.next_at IS NULL OR w.next_at - w.offered_at > p.fcr_window
+FROM ccr.kpi_params() p,
+	 LATERAL (SELECT c.contact_id, c.offered_at, c.queue, c.channel, c.agent,
+					 lag(c.offered_at) OVER byc AS previous_at, lead(c.offered_at) OVER byc AS next_at
+			  FROM ccr.contacts c WHERE c.customer IS NOT NULL
+			  WINDOW byc AS (PARTITION BY c.customer ORDER BY c.offered_at, c.contact_id)) w
+WHERE w.previous_at IS NULL OR w.offered_at - w.previous_at > p.fcr_window$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_history_first_contacts_sql() IS 'internal: SQL text of the rows of ccr.kpi_first_contacts for the whole history (one sort per customer)';
+
+-- Contacts with the flags the stored rollups count (ccr.kpi_first_contacts).
+CREATE OR REPLACE FUNCTION ccr.kpi_counted_contacts_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$(SELECT c.*, f.contact_id IS NOT NULL AS first_contact, coalesce(f.resolved, false) AS resolved_first_contact
+	FROM ccr.contacts c LEFT JOIN ccr.kpi_first_contacts f ON f.contact_id = c.contact_id)$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_counted_contacts_sql() IS 'internal: SQL text of a subquery of every contact with the repeat-contact flags ccr.kpi_first_contacts holds for it';
 
 -- The summaries of a set of contacts c.
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_aggregates_sql() RETURNS text
@@ -215,9 +262,7 @@ BEGIN
 	-- The summaries of contacts offered in [since, until) per key of a grain:
 	-- 'hour', 'day', 'month' (x queue x channel: k1, k2) or 'agent_day' (x
 	-- agent: k1).  Inlined into its callers, so their filters reach the
-	-- indexes.  For the whole history (the rebuild) the repeat-contact flags
-	-- come from one sort per customer instead of two probes per contact; the
-	-- two agree (the property test compares refresh and rebuild bit for bit).
+	-- indexes.
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_summaries(since timestamptz, until timestamptz, grain text)
 	RETURNS TABLE (bucket timestamptz, k1 text, k2 text, contacts bigint,
@@ -230,21 +275,7 @@ SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.off
 	   CASE WHEN grain = 'agent_day' THEN c.agent ELSE c.queue END,
 	   CASE WHEN grain = 'agent_day' THEN NULL ELSE c.channel END,
 	   %s
-FROM ccr.kpi_params() p,
-	 LATERAL (SELECT * FROM %s c0
-			  WHERE NOT (since = '-infinity' AND until = 'infinity')
-			  UNION ALL
-			  SELECT w.*
-			  FROM (SELECT c.*,
-						   c.customer IS NOT NULL AND (lag(c.offered_at) OVER byc IS NULL
-													   OR c.offered_at - lag(c.offered_at) OVER byc > p.fcr_window) AS first_contact,
-						   c.customer IS NOT NULL AND (lag(c.offered_at) OVER byc IS NULL
-													   OR c.offered_at - lag(c.offered_at) OVER byc > p.fcr_window)
-							   AND (lead(c.offered_at) OVER byc IS NULL
-									OR lead(c.offered_at) OVER byc - c.offered_at > p.fcr_window) AS resolved_first_contact
-					FROM ccr.contacts c
-					WINDOW byc AS (PARTITION BY c.customer ORDER BY c.offered_at, c.contact_id)) w
-			  WHERE since = '-infinity' AND until = 'infinity') c
+FROM ccr.kpi_params() p, LATERAL %s c
 WHERE grain <> 'agent_day' OR c.agent IS NOT NULL
 GROUP BY 1, 2, 3
 $body$$f$, ccr.kpi_contact_aggregates_sql(), ccr.kpi_flagged_contacts_sql('c.offered_at >= since AND c.offered_at < until'));
@@ -321,6 +352,50 @@ SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
 FROM ccr._kpi_pending_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
 COMMENT ON VIEW ccr._kpi_pending_period_keys IS 'internal: distinct (grain day or month, local bucket, queue, channel) keys above the pending hours';
 
+-- Contacts pending for their repeat-contact FCR flags only: each with the
+-- keys its flags are counted in (those of ccr.kpi_first_contacts when it is
+-- counted there, else its own) and, with flags, the differences of its two
+-- flags from what is counted.  Keys also pending as changed keys are
+-- recomputed whole instead (their readers skip these rows).
+CREATE OR REPLACE FUNCTION ccr.kpi_fcr_delta_columns_sql() RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT $q$CASE WHEN o.contact_id IS NULL THEN date_trunc('hour', c.offered_at, p.tz) ELSE o.bucket END AS bucket,
+	   CASE WHEN o.contact_id IS NULL THEN c.queue ELSE o.queue END AS queue,
+	   CASE WHEN o.contact_id IS NULL THEN c.channel ELSE o.channel END AS channel,
+	   CASE WHEN o.contact_id IS NULL THEN (c.offered_at AT TIME ZONE p.tz)::date ELSE o.day END AS day,
+	   CASE WHEN o.contact_id IS NULL THEN c.agent ELSE o.agent END AS agent$q$
+$f$;
+COMMENT ON FUNCTION ccr.kpi_fcr_delta_columns_sql() IS 'internal: SQL text of the hour and agent-day key columns a contact c''s flags are counted in (those of its ccr.kpi_first_contacts row o, else its own)';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_fcr_pending_sql(with_flags boolean) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$SELECT %s%s
+FROM (SELECT DISTINCT i.contact_id FROM ccr.kpi_pending_fcr i) i
+	 CROSS JOIN ccr.kpi_params() p
+	 CROSS JOIN LATERAL %s c
+	 LEFT JOIN ccr.kpi_first_contacts o ON o.contact_id = i.contact_id
+%s$q$,
+	ccr.kpi_fcr_delta_columns_sql(),
+	CASE WHEN with_flags THEN $q$,
+	   c.first_contact::integer - (o.contact_id IS NOT NULL)::integer AS d_first,
+	   c.resolved_first_contact::integer - coalesce(o.resolved, false)::integer AS d_resolved$q$ ELSE '' END,
+	CASE WHEN with_flags THEN ccr.kpi_flagged_contacts_sql('c.contact_id = i.contact_id')
+		 ELSE '(SELECT * FROM ccr.contacts c WHERE c.contact_id = i.contact_id)' END,
+	-- (the keys are listed whatever ccr.kpi_realtime(): its readers decide)
+	CASE WHEN with_flags THEN 'WHERE p.realtime' ELSE '' END)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_fcr_pending_sql(boolean) IS 'internal: SQL text of the contacts pending for their repeat-contact FCR flags, with the hour and agent-day keys they are counted in and (with_flags) the differences d_first, d_resolved of their flags from ccr.kpi_first_contacts';
+
+DO $do$
+BEGIN
+	EXECUTE 'CREATE OR REPLACE VIEW ccr._kpi_fcr_pending_keys AS ' || ccr.kpi_fcr_pending_sql(false);
+	EXECUTE 'CREATE OR REPLACE VIEW ccr._kpi_fcr_pending_deltas AS ' || ccr.kpi_fcr_pending_sql(true);
+END $do$;
+COMMENT ON VIEW ccr._kpi_fcr_pending_keys IS 'internal: the hour and agent-day keys of the contacts pending for their repeat-contact FCR flags';
+COMMENT ON VIEW ccr._kpi_fcr_pending_deltas IS 'internal: the contacts pending for their repeat-contact FCR flags with their keys and flag differences d_first, d_resolved from what the rollups count (none with ccr.set_kpi_realtime(false))';
+
 -- ---------------------------------------------------------------------------
 -- Current rows: stored rows of clean keys, and pending keys computed live
 -- (stored rows only with ccr.set_kpi_realtime(false)).  Filters on bucket,
@@ -329,9 +404,15 @@ DO $do$
 BEGIN
 	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_hourly_current AS
+-- clean keys, and keys whose contacts only changed FCR flags (stored row
+-- plus the differences)
 SELECT r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
-	   r.first_contacts, r.resolved_first_contacts
+	   r.first_contacts + coalesce(d.d_first, 0) AS first_contacts,
+	   r.resolved_first_contacts + coalesce(d.d_resolved, 0) AS resolved_first_contacts
 FROM ccr.kpi_hourly_rollup r
+	 LEFT JOIN (SELECT d.bucket, d.queue, d.channel, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+				FROM ccr._kpi_fcr_pending_deltas d GROUP BY d.bucket, d.queue, d.channel) d
+		 ON d.bucket = r.bucket AND d.channel = r.channel AND d.queue IS NOT DISTINCT FROM r.queue
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_hour_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.bucket = r.bucket AND k.queue IS NOT DISTINCT FROM r.queue
 						AND k.channel = r.channel)
@@ -360,8 +441,13 @@ $body$$f$, ccr.kpi_rollup_aggregates_sql());
 	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_daily_current AS
 SELECT r.bucket, r.day, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
-	   r.first_contacts, r.resolved_first_contacts
+	   r.first_contacts + coalesce(d.d_first, 0) AS first_contacts,
+	   r.resolved_first_contacts + coalesce(d.d_resolved, 0) AS resolved_first_contacts
 FROM ccr.kpi_daily_rollup r
+	 LEFT JOIN (SELECT g.bucket, d.queue, d.channel, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+				FROM ccr._kpi_fcr_pending_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g
+				WHERE g.grain = 'day' GROUP BY g.bucket, d.queue, d.channel) d
+		 ON d.bucket = r.bucket AND d.channel = r.channel AND d.queue IS NOT DISTINCT FROM r.queue
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_period_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.grain = 'day' AND k.bucket = r.bucket
 						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
@@ -375,8 +461,13 @@ WHERE p.realtime AND k.grain = 'day'$v$, ccr.kpi_period_key_sql('day', 'k.bucket
 	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_monthly_current AS
 SELECT r.month, r.bucket, r.queue, r.channel, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
-	   r.first_contacts, r.resolved_first_contacts
+	   r.first_contacts + coalesce(d.d_first, 0) AS first_contacts,
+	   r.resolved_first_contacts + coalesce(d.d_resolved, 0) AS resolved_first_contacts
 FROM ccr.kpi_monthly_rollup r
+	 LEFT JOIN (SELECT g.bucket, d.queue, d.channel, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+				FROM ccr._kpi_fcr_pending_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g
+				WHERE g.grain = 'month' GROUP BY g.bucket, d.queue, d.channel) d
+		 ON d.bucket = r.bucket AND d.channel = r.channel AND d.queue IS NOT DISTINCT FROM r.queue
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_period_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.grain = 'month' AND k.bucket = r.bucket
 						AND k.queue IS NOT DISTINCT FROM r.queue AND k.channel = r.channel)
@@ -390,8 +481,12 @@ WHERE p.realtime AND k.grain = 'month'$v$, ccr.kpi_period_key_sql('month', 'k.bu
 	EXECUTE format($v$
 CREATE OR REPLACE VIEW ccr._kpi_agent_daily_current AS
 SELECT r.bucket, r.day, r.agent, r.contacts, r.sl, r.aht, r.fcr, r.resolution, r.csat, r.nps,
-	   r.first_contacts, r.resolved_first_contacts
+	   r.first_contacts + coalesce(d.d_first, 0) AS first_contacts,
+	   r.resolved_first_contacts + coalesce(d.d_resolved, 0) AS resolved_first_contacts
 FROM ccr.kpi_agent_daily_rollup r
+	 LEFT JOIN (SELECT d.day, d.agent, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+				FROM ccr._kpi_fcr_pending_deltas d WHERE d.agent IS NOT NULL GROUP BY d.day, d.agent) d
+		 ON d.day = r.day AND d.agent = r.agent
 WHERE NOT EXISTS (SELECT 1 FROM ccr._kpi_pending_agent_day_keys k, ccr.kpi_params() p
 				  WHERE p.realtime AND k.day = r.day AND k.agent = r.agent)
 UNION ALL
@@ -515,47 +610,52 @@ COMMENT ON COLUMN ccr.kpi_hourly.first_contacts IS 'contacts with no contact of 
 -- caller's rights (row-level security applies).  Their buckets come from a
 -- series, so a filter on bucket or day reads only that period's contacts
 -- through the offered_at index.
-CREATE OR REPLACE FUNCTION ccr.kpi_buckets(grain text)
-	RETURNS TABLE (bucket timestamptz, day date)
+-- (until is computed here: a function argument holding a sub-select, as
+-- ccr.kpi_params() columns do, would keep ccr.kpi_contact_summaries from
+-- being inlined, and a function that is not inlined reads every contact
+-- of its bounds through a generic plan)
+CREATE OR REPLACE FUNCTION ccr.kpi_live_buckets(grain text)
+	RETURNS TABLE (bucket timestamptz, day date, until timestamptz)
 	LANGUAGE sql STABLE
 	AS $$
 WITH p AS (SELECT tz FROM ccr.kpi_params()),
 span AS (SELECT min(c.offered_at) AS lo, max(c.offered_at) AS hi FROM ccr.contacts c)
 -- every zone's offsets are multiples of 15 minutes: each local hour starts
 -- on a quarter of an absolute hour
-SELECT DISTINCT date_trunc(grain, t, p.tz), (date_trunc(grain, t, p.tz) AT TIME ZONE p.tz)::date
+SELECT DISTINCT date_trunc(grain, t, p.tz), (date_trunc(grain, t, p.tz) AT TIME ZONE p.tz)::date,
+	   ccr.kpi_bucket_end(grain, date_trunc(grain, t, p.tz), p.tz)
 FROM span, p,
 	 generate_series(date_trunc('hour', span.lo), span.hi,
 					 CASE grain WHEN 'hour' THEN interval '15 minutes' ELSE interval '1 hour' END) t
 $$;
-COMMENT ON FUNCTION ccr.kpi_buckets(text) IS 'internal: every local bucket (hour, day or month in ccr.timezone()) from the first to the last contact, with its local date';
+COMMENT ON FUNCTION ccr.kpi_live_buckets(text) IS 'internal: every local bucket (hour, day or month in ccr.timezone()) from the first to the last contact, with its local date and where it ends';
 
 CREATE OR REPLACE VIEW ccr.kpi_hourly_live WITH (security_invoker = true) AS
 SELECT b.bucket, s.k1 AS queue, s.k2 AS channel, m.*
-FROM ccr.kpi_buckets('hour') b
+FROM ccr.kpi_live_buckets('hour') b
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL (
-		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('hour', b.bucket, p.tz), 'hour') x
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, b.until, 'hour') x
 		 WHERE x.bucket = b.bucket) s
 	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
 										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
 
 CREATE OR REPLACE VIEW ccr.kpi_daily_live WITH (security_invoker = true) AS
 SELECT b.bucket, b.day, s.k1 AS queue, s.k2 AS channel, m.*
-FROM ccr.kpi_buckets('day') b
+FROM ccr.kpi_live_buckets('day') b
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL (
-		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz), 'day') x
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, b.until, 'day') x
 		 WHERE x.bucket = b.bucket) s
 	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
 										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
 
 CREATE OR REPLACE VIEW ccr.kpi_monthly_live WITH (security_invoker = true) AS
 SELECT b.bucket, b.day AS month, s.k1 AS queue, s.k2 AS channel, m.*
-FROM ccr.kpi_buckets('month') b
+FROM ccr.kpi_live_buckets('month') b
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL (
-		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('month', b.bucket, p.tz), 'month') x
+		 SELECT * FROM ccr.kpi_contact_summaries(b.bucket, b.until, 'month') x
 		 WHERE x.bucket = b.bucket) s
 	 CROSS JOIN LATERAL ccr.kpi_measures(s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps, s.contacts,
 										 s.first_contacts, s.resolved_first_contacts, p.policy) m;
@@ -564,22 +664,22 @@ FROM ccr.kpi_buckets('month') b
 -- a caller who may read the evaluations (NULL QA columns, not an error).
 CREATE OR REPLACE VIEW ccr.quality_agent_daily_live WITH (security_invoker = true) AS
 SELECT b.bucket, b.day, s.agent, s.ces, s.qa, s.answered, s.surveyed
-FROM ccr.kpi_buckets('day') b
+FROM ccr.kpi_live_buckets('day') b
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL (
 		 SELECT bucket, agent, c.ces, q.qa, coalesce(c.answered, 0) AS answered, coalesce(c.surveyed, 0) AS surveyed
-		 FROM ccr.kpi_ces_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz)) c
-			  FULL JOIN ccr.kpi_qa_visible(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz)) q USING (bucket, agent)) s
+		 FROM ccr.kpi_ces_summaries(b.bucket, b.until) c
+			  FULL JOIN ccr.kpi_qa_visible(b.bucket, b.until) q USING (bucket, agent)) s
 WHERE s.bucket = b.bucket;
 
 CREATE OR REPLACE VIEW ccr.kpi_agent_daily_live WITH (security_invoker = true) AS
 SELECT x.*
-FROM ccr.kpi_buckets('day') b
+FROM ccr.kpi_live_buckets('day') b
 	 CROSS JOIN ccr.kpi_params() p
 	 CROSS JOIN LATERAL (
 		 SELECT s.bucket, b.day, s.k1 AS agent, s.contacts, s.sl, s.aht, s.fcr, s.resolution, s.csat, s.nps,
 				s.first_contacts, s.resolved_first_contacts
-		 FROM ccr.kpi_contact_summaries(b.bucket, ccr.kpi_read_until('day', b.bucket, p.tz), 'agent_day') s
+		 FROM ccr.kpi_contact_summaries(b.bucket, b.until, 'agent_day') s
 		 WHERE s.bucket = b.bucket) r
 	 LEFT JOIN ccr.agent_occupancy_visible() o ON o.day = r.day AND o.agent = r.agent
 	 LEFT JOIN ccr.quality_agent_daily_live q ON q.day = r.day AND q.agent = r.agent

@@ -9,8 +9,10 @@
 --
 -- Repeat-contact FCR: a contact added, removed or moved changes the flags
 -- of the same customer's contacts within the FCR window before and after
--- it; their keys are logged too.  Contacts of other transactions still open
--- are not seen, but those log their own keys.  A statement of more than
+-- it; those are logged in ccr.kpi_pending_fcr (their keys stay: the
+-- refresh updates the FCR counts of their keys by the change of their
+-- flags).  Contacts of other transactions still open are not seen, but those
+-- log their own keys.  A statement of more than
 -- kpi_customer_log_limit customers (a bulk load) logs the keys of every
 -- contact with a customer within the window of its period instead: one
 -- range scan rather than a probe per customer.
@@ -25,13 +27,15 @@ customers AS (
 	SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
 	FROM changed c WHERE c.customer IS NOT NULL GROUP BY c.customer),
 few AS (SELECT count(*) <= ccr.setting('kpi_customer_log_limit', '10000')::bigint AS yes FROM customers),
-touched AS MATERIALIZED (
-	SELECT c.offered_at, c.queue, c.channel, c.agent FROM changed c
-	UNION ALL
-	SELECT n.offered_at, n.queue, n.channel, n.agent
+-- their neighbours keep their keys: only their flags are pending
+logged_fcr AS (
+	INSERT INTO ccr.kpi_pending_fcr (contact_id)
+	SELECT DISTINCT n.contact_id
 	FROM customers cu, p, ccr.contacts n
 	WHERE (SELECT yes FROM few) AND n.customer = cu.customer
-		  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window
+		  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window),
+touched AS MATERIALIZED (
+	SELECT c.offered_at, c.queue, c.channel, c.agent FROM changed c
 	UNION ALL
 	SELECT n.offered_at, n.queue, n.channel, n.agent
 	FROM (SELECT min(first_at) AS lo, max(last_at) AS hi FROM customers) span, p, ccr.contacts n
@@ -269,6 +273,24 @@ END $$;
 REVOKE EXECUTE ON FUNCTION ccr.kpi_lock() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuilds, and holds the settings still until commit';
 
+-- The refresh's update of the days or months above hours whose contacts
+-- only changed FCR flags (kpi_fcr_deltas) by the sum of the differences;
+-- periods rolled up again (kpi_period_keys) take none.
+CREATE OR REPLACE FUNCTION ccr.kpi_period_delta_sql(grain text, rollup text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$
+SELECT format($q$UPDATE %2$s r
+	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
+	FROM (SELECT g.bucket, d.queue, d.channel, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+		  FROM kpi_fcr_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g
+		  WHERE g.grain = %1$L GROUP BY g.bucket, d.queue, d.channel) d
+	WHERE r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
+		  AND NOT EXISTS (SELECT 1 FROM kpi_period_keys k
+						  WHERE k.grain = %1$L AND k.bucket = d.bucket AND k.queue IS NOT DISTINCT FROM d.queue
+								AND k.channel = d.channel)$q$, grain, rollup)
+$f$;
+COMMENT ON FUNCTION ccr.kpi_period_delta_sql(text, text) IS 'internal: SQL text of the refresh''s update of the FCR counts of a day or month rollup by the flag differences of the hours below it';
+
 -- Recomputes the keys changed since the last refresh, then the days and
 -- months above them; the keys it consumed leave the logs in the same
 -- transaction, and keys of transactions still open stay.  A failure or a
@@ -302,37 +324,73 @@ BEGIN
 	t0 := clock_timestamp();
 	-- (a second refresh in the same transaction finds them)
 	IF to_regclass('pg_temp.kpi_hour_keys') IS NOT NULL THEN
-		DROP TABLE pg_temp.kpi_hour_keys, pg_temp.kpi_agent_keys, pg_temp.kpi_period_keys;
+		DROP TABLE pg_temp.kpi_hour_keys, pg_temp.kpi_agent_keys, pg_temp.kpi_fcr_ids, pg_temp.kpi_flagged,
+				   pg_temp.kpi_fcr_deltas, pg_temp.kpi_period_keys;
 	END IF;
 	CREATE TEMP TABLE kpi_hour_keys (bucket timestamptz, queue text, channel text) ON COMMIT DROP;
 	CREATE TEMP TABLE kpi_agent_keys (day date, agent text) ON COMMIT DROP;
+	CREATE TEMP TABLE kpi_fcr_ids (contact_id bigint) ON COMMIT DROP;
 	WITH gone AS (DELETE FROM ccr.kpi_pending_hours RETURNING bucket, queue, channel)
-	INSERT INTO kpi_hour_keys SELECT * FROM gone;
+	INSERT INTO kpi_hour_keys SELECT DISTINCT * FROM gone;
 	WITH gone AS (DELETE FROM ccr.kpi_pending_agent_days RETURNING day, agent)
-	INSERT INTO kpi_agent_keys SELECT * FROM gone;
+	INSERT INTO kpi_agent_keys SELECT DISTINCT * FROM gone;
+	WITH gone AS (DELETE FROM ccr.kpi_pending_fcr RETURNING contact_id)
+	INSERT INTO kpi_fcr_ids SELECT DISTINCT * FROM gone;
+	ANALYZE kpi_hour_keys, kpi_agent_keys, kpi_fcr_ids;
 
-	DELETE FROM ccr.kpi_hourly_rollup r USING (SELECT DISTINCT * FROM kpi_hour_keys) k
+	-- The contacts of the changed keys and those pending for their flags,
+	-- flagged in one statement: the rollups and ccr.kpi_first_contacts are
+	-- written from this one snapshot.
+	CREATE TEMP TABLE kpi_flagged ON COMMIT DROP AS
+	SELECT c.*, date_trunc('hour', c.offered_at, p.tz) AS hour_bucket, (c.offered_at AT TIME ZONE p.tz)::date AS local_day
+	FROM ccr.kpi_params() p
+		 CROSS JOIN LATERAL %1$s c;
+	ANALYZE kpi_flagged;
+
+	DELETE FROM ccr.kpi_hourly_rollup r USING kpi_hour_keys k
 	WHERE r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
 	INSERT INTO ccr.kpi_hourly_rollup
-	SELECT k.bucket, k.queue, k.channel, s.*
-	FROM (SELECT DISTINCT * FROM kpi_hour_keys) k
+	SELECT k.bucket, k.queue, k.channel, %2$s
+	FROM kpi_hour_keys k
+		 JOIN kpi_flagged c ON c.hour_bucket = k.bucket AND c.channel = k.channel AND c.queue IS NOT DISTINCT FROM k.queue
 		 CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL (%1$s) s;
+	GROUP BY k.bucket, k.queue, k.channel;
+
+	-- The flags that changed, against what the rollups count, in the keys
+	-- they are counted in; keys recomputed above take none.
+	CREATE TEMP TABLE kpi_fcr_deltas ON COMMIT DROP AS
+	SELECT %3$s,
+		   c.first_contact::integer - (o.contact_id IS NOT NULL)::integer AS d_first,
+		   c.resolved_first_contact::integer - coalesce(o.resolved, false)::integer AS d_resolved
+	FROM kpi_flagged c LEFT JOIN ccr.kpi_first_contacts o ON o.contact_id = c.contact_id
+		 CROSS JOIN ccr.kpi_params() p
+	WHERE c.first_contact IS DISTINCT FROM (o.contact_id IS NOT NULL)
+		  OR c.resolved_first_contact IS DISTINCT FROM coalesce(o.resolved, false);
+	UPDATE ccr.kpi_hourly_rollup r
+	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
+	FROM (SELECT bucket, queue, channel, sum(d_first) AS d_first, sum(d_resolved) AS d_resolved
+		  FROM kpi_fcr_deltas GROUP BY bucket, queue, channel) d
+	WHERE r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
+		  AND NOT EXISTS (SELECT 1 FROM kpi_hour_keys k
+						  WHERE k.bucket = d.bucket AND k.queue IS NOT DISTINCT FROM d.queue AND k.channel = d.channel);
 	matview := 'ccr.kpi_hourly_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
 	RETURN NEXT;
 
-	t0 := clock_timestamp();
+	-- days and months above changed hours are rolled up again, those above
+	-- hours with changed flags only take the differences
 	CREATE TEMP TABLE kpi_period_keys ON COMMIT DROP AS
 	SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
 	FROM kpi_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
+	t0 := clock_timestamp();
 	DELETE FROM ccr.kpi_daily_rollup r USING kpi_period_keys k
 	WHERE k.grain = 'day' AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
 	INSERT INTO ccr.kpi_daily_rollup
 	SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL (%2$s) s
+		 CROSS JOIN LATERAL (%4$s) s
 	WHERE k.grain = 'day';
+	%7$s;
 	matview := 'ccr.kpi_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_daily_rollup', t0);
 	RETURN NEXT;
@@ -343,57 +401,99 @@ BEGIN
 	INSERT INTO ccr.kpi_monthly_rollup
 	SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL (%3$s) s
+		 CROSS JOIN LATERAL (%5$s) s
 	WHERE k.grain = 'month';
+	%8$s;
 	matview := 'ccr.kpi_monthly_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_monthly_rollup', t0);
 	RETURN NEXT;
 
 	t0 := clock_timestamp();
-	DELETE FROM ccr.kpi_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
+	DELETE FROM ccr.kpi_agent_daily_rollup r USING kpi_agent_keys k
 	WHERE r.day = k.day AND r.agent = k.agent;
 	INSERT INTO ccr.kpi_agent_daily_rollup
-	SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
-	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
+	SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, %2$s
+	FROM kpi_agent_keys k
+		 JOIN kpi_flagged c ON c.local_day = k.day AND c.agent = k.agent
 		 CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL (%4$s) s;
+	GROUP BY k.day, k.agent, p.tz;
+	UPDATE ccr.kpi_agent_daily_rollup r
+	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
+	FROM (SELECT day, agent, sum(d_first) AS d_first, sum(d_resolved) AS d_resolved
+		  FROM kpi_fcr_deltas WHERE agent IS NOT NULL GROUP BY day, agent) d
+	WHERE r.day = d.day AND r.agent = d.agent
+		  AND NOT EXISTS (SELECT 1 FROM kpi_agent_keys k WHERE k.day = d.day AND k.agent = d.agent);
+
+	-- what the rollups count now: the flagged contacts replace their rows,
+	-- and rows of contacts gone from a changed hour go
+	DELETE FROM ccr.kpi_first_contacts f USING kpi_hour_keys k
+	WHERE f.bucket = k.bucket AND f.queue IS NOT DISTINCT FROM k.queue AND f.channel = k.channel;
+	DELETE FROM ccr.kpi_first_contacts f USING kpi_flagged c WHERE f.contact_id = c.contact_id;
+	INSERT INTO ccr.kpi_first_contacts
+	SELECT c.contact_id, c.hour_bucket, c.queue, c.channel, c.local_day, c.agent, c.resolved_first_contact
+	FROM kpi_flagged c WHERE c.first_contact;
 	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
 	RETURN NEXT;
 
 	t0 := clock_timestamp();
-	DELETE FROM ccr.quality_agent_daily_rollup r USING (SELECT DISTINCT * FROM kpi_agent_keys) k
+	DELETE FROM ccr.quality_agent_daily_rollup r USING kpi_agent_keys k
 	WHERE r.day = k.day AND r.agent = k.agent;
 	INSERT INTO ccr.quality_agent_daily_rollup
 	SELECT k.day::timestamp AT TIME ZONE p.tz, k.day, k.agent, s.*
-	FROM (SELECT DISTINCT * FROM kpi_agent_keys) k
+	FROM kpi_agent_keys k
 		 CROSS JOIN ccr.kpi_params() p
-		 CROSS JOIN LATERAL (%5$s) s;
+		 CROSS JOIN LATERAL (%6$s) s;
 	matview := 'ccr.quality_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
 	RETURN NEXT;
 
 	-- the logs are near empty now: plans that read them should know it
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days;
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $body$
-$f$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'),
+$f$, ccr.kpi_flagged_contacts_sql($q$c.contact_id IN (
+			-- (OFFSET 0: one index scan per key, whatever the planner guesses of the logs)
+			SELECT x.contact_id FROM kpi_hour_keys k CROSS JOIN LATERAL (
+				SELECT x.contact_id FROM ccr.contacts x
+				WHERE x.offered_at >= k.bucket AND x.offered_at < k.bucket + interval '2 hours' AND x.channel = k.channel
+					  AND (x.queue = k.queue OR (k.queue IS NULL AND x.queue IS NULL))
+					  AND date_trunc('hour', x.offered_at, p.tz) = k.bucket
+				OFFSET 0) x
+			UNION
+			SELECT x.contact_id FROM kpi_agent_keys k CROSS JOIN LATERAL (
+				SELECT x.contact_id FROM ccr.contacts x
+				WHERE x.agent = k.agent AND x.offered_at >= k.day::timestamp AT TIME ZONE p.tz
+					  AND x.offered_at < ccr.kpi_read_until('agent_day', k.day::timestamp AT TIME ZONE p.tz, p.tz)
+					  AND (x.offered_at AT TIME ZONE p.tz)::date = k.day
+				OFFSET 0) x
+			UNION
+			SELECT i.contact_id FROM kpi_fcr_ids i)$q$),
+	 ccr.kpi_contact_aggregates_sql(),
+	 ccr.kpi_fcr_delta_columns_sql(),
 	 ccr.kpi_period_key_sql('day', 'k.bucket', 'k.queue', 'k.channel'),
 	 ccr.kpi_period_key_sql('month', 'k.bucket', 'k.queue', 'k.channel'),
-	 ccr.kpi_agent_key_sql('k.day', 'k.agent'),
-	 ccr.kpi_quality_key_sql('k.day', 'k.agent'));
+	 ccr.kpi_quality_key_sql('k.day', 'k.agent'),
+	 ccr.kpi_period_delta_sql('day', 'ccr.kpi_daily_rollup'),
+	 ccr.kpi_period_delta_sql('month', 'ccr.kpi_monthly_rollup'));
 END $do$;
 REVOKE EXECUTE ON FUNCTION ccr.refresh_kpis() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.refresh_kpis() IS 'brings every KPI rollup up to date: recomputes the keys changed since the last refresh and the days and months above them (a full rebuild when one is due), then refreshes the materialized views of schema ccr; one transaction; one row per rollup (seconds it took)';
 
--- Recomputes every rollup from the raw rows.
+-- Recomputes every rollup from the raw rows: first the first contacts of
+-- the whole history (one sort per customer), then the rollups counting
+-- exactly those, so the two agree whatever commits meanwhile.
+-- (generated: the SQL texts of 20_kpi_layer.sql)
+DO $do$
+BEGIN
+	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.rebuild_kpis()
 	RETURNS TABLE (matview regclass, concurrent boolean, seconds double precision)
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
-	AS $$
+	AS $body$
 DECLARE
 	t0 timestamptz;
 BEGIN
@@ -403,9 +503,16 @@ BEGIN
 	-- only the rows this snapshot sees: those of open transactions stay
 	DELETE FROM ccr.kpi_pending_hours;
 	DELETE FROM ccr.kpi_pending_agent_days;
+	DELETE FROM ccr.kpi_pending_fcr;
+	-- (DELETE, not TRUNCATE: readers of the KPI views never wait)
+	DELETE FROM ccr.kpi_first_contacts;
+	INSERT INTO ccr.kpi_first_contacts %1$s;
 
 	DELETE FROM ccr.kpi_hourly_rollup;
-	INSERT INTO ccr.kpi_hourly_rollup SELECT * FROM ccr.kpi_contact_summaries('-infinity', 'infinity', 'hour');
+	INSERT INTO ccr.kpi_hourly_rollup
+	SELECT date_trunc('hour', c.offered_at, p.tz), c.queue, c.channel, %2$s
+	FROM %3$s c, ccr.kpi_params() p
+	GROUP BY 1, 2, 3;
 	matview := 'ccr.kpi_hourly_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
 	RETURN NEXT;
@@ -433,9 +540,10 @@ BEGIN
 	t0 := clock_timestamp();
 	DELETE FROM ccr.kpi_agent_daily_rollup;
 	INSERT INTO ccr.kpi_agent_daily_rollup
-	SELECT s.bucket, (s.bucket AT TIME ZONE p.tz)::date, s.k1, s.contacts, s.sl, s.aht, s.fcr, s.resolution,
-		   s.csat, s.nps, s.first_contacts, s.resolved_first_contacts
-	FROM ccr.kpi_contact_summaries('-infinity', 'infinity', 'agent_day') s, ccr.kpi_params() p;
+	SELECT date_trunc('day', c.offered_at, p.tz), (c.offered_at AT TIME ZONE p.tz)::date, c.agent, %2$s
+	FROM %3$s c, ccr.kpi_params() p
+	WHERE c.agent IS NOT NULL
+	GROUP BY 1, 2, 3;
 	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
 	RETURN NEXT;
@@ -450,24 +558,32 @@ BEGIN
 	RETURN NEXT;
 
 	DELETE FROM ccr.settings WHERE name = 'kpi_rebuild_due';
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days,
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr, ccr.kpi_first_contacts,
 			ccr.kpi_hourly_rollup, ccr.kpi_daily_rollup, ccr.kpi_monthly_rollup, ccr.kpi_agent_daily_rollup,
 			ccr.quality_agent_daily_rollup;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
-END $$;
+END $body$
+$f$, ccr.kpi_history_first_contacts_sql(), ccr.kpi_contact_aggregates_sql(), ccr.kpi_counted_contacts_sql());
+END $do$;
 REVOKE EXECUTE ON FUNCTION ccr.rebuild_kpis() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.rebuild_kpis() IS 'recomputes every KPI rollup from the raw rows (after a restore, or to check), clears the pending keys it saw, then refreshes the materialized views of schema ccr; one transaction; one row per rollup';
 
 -- What is pending, per rollup.
 CREATE OR REPLACE VIEW ccr.kpi_refresh_status AS
-WITH hour_keys AS (SELECT count(*) AS n FROM ccr._kpi_pending_hour_keys),
+-- (keys pending for FCR flags only count too)
+WITH hour_keys AS (SELECT count(*) AS n FROM (SELECT bucket, queue, channel FROM ccr._kpi_pending_hour_keys
+											  UNION SELECT bucket, queue, channel FROM ccr._kpi_fcr_pending_keys) k),
 period_keys AS (SELECT count(*) FILTER (WHERE grain = 'day') AS days, count(*) FILTER (WHERE grain = 'month') AS months
-				FROM ccr._kpi_pending_period_keys),
-agent_keys AS (SELECT count(*) AS n FROM ccr._kpi_pending_agent_day_keys),
-oldest AS (SELECT (SELECT min(changed_at) FROM ccr.kpi_pending_hours) AS hours,
-				  (SELECT min(changed_at) FROM ccr.kpi_pending_agent_days) AS agent_days)
+				FROM (SELECT grain, bucket, queue, channel FROM ccr._kpi_pending_period_keys
+					  UNION SELECT g.grain, g.bucket, k.queue, k.channel
+					  FROM ccr._kpi_fcr_pending_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g) k),
+agent_keys AS (SELECT count(*) AS n FROM (SELECT day, agent FROM ccr._kpi_pending_agent_day_keys
+											   UNION SELECT day, agent FROM ccr._kpi_fcr_pending_keys WHERE agent IS NOT NULL) k),
+fcr AS (SELECT min(changed_at) AS at FROM ccr.kpi_pending_fcr),
+oldest AS (SELECT least((SELECT min(changed_at) FROM ccr.kpi_pending_hours), (SELECT at FROM fcr)) AS hours,
+				  least((SELECT min(changed_at) FROM ccr.kpi_pending_agent_days), (SELECT at FROM fcr)) AS agent_days)
 SELECT r.rollup,
 	   CASE r.rollup WHEN 'kpi_hourly_rollup' THEN (SELECT n FROM hour_keys)
 					 WHEN 'kpi_daily_rollup' THEN (SELECT days FROM period_keys)

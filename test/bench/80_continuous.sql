@@ -73,22 +73,34 @@ END $$;
 -- (pending keys are counted after the refresh consumed them: record them from a dry round)
 SELECT bench.add_recent(500);
 SELECT (SELECT count(*) FROM ccr._kpi_pending_hour_keys) AS pending_hour_keys_for_500,
-	   (SELECT count(*) FROM ccr._kpi_pending_agent_day_keys) AS pending_agent_day_keys_for_500;
+	   (SELECT count(*) FROM ccr._kpi_pending_agent_day_keys) AS pending_agent_day_keys_for_500,
+	   (SELECT count(DISTINCT contact_id) FROM ccr.kpi_pending_fcr) AS pending_fcr_contacts_for_500;
 SELECT round, wall_ms, cpu_ms, load FROM refreshes ORDER BY round;
 
 \echo
 \echo == reading the last day of ccr.kpi_hourly with those 500 contacts not refreshed
+-- the period as a literal, as dashboards send it (a filter written as a
+-- subquery is not pushed into the views: see docs/continuous.md)
+SELECT max(offered_at) - interval '1 day' AS since FROM ccr.contacts \gset
 SELECT * FROM bench.compare('last day of kpi_hourly, 500 unrefreshed contacts',
 	ARRAY['real time (stored + pending keys live)', 'stored rows only (set_kpi_realtime(false))', 'ccr.kpi_hourly_live'],
-	ARRAY[$q$SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$,
-		  $q$SELECT * FROM ccr.kpi_hourly_rollup WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$,
-		  $q$SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'$q$], 5);
+	ARRAY[format($q$SELECT * FROM ccr.kpi_hourly WHERE bucket >= %L$q$, :'since'),
+		  format($q$SELECT * FROM ccr.kpi_hourly_rollup WHERE bucket >= %L$q$, :'since'),
+		  format($q$SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= %L$q$, :'since')], 5);
+-- JIT compiles the _live view's plan (its cost estimate is high) for more
+-- than the query takes: the same with jit off
+SET jit = off;
+SELECT * FROM bench.compare('the same, jit = off',
+	ARRAY['real time (stored + pending keys live)', 'ccr.kpi_hourly_live'],
+	ARRAY[format($q$SELECT * FROM ccr.kpi_hourly WHERE bucket >= %L$q$, :'since'),
+		  format($q$SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= %L$q$, :'since')], 5);
+RESET jit;
 SELECT bench.load() AS load;
-SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'
-							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day')
+SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_hourly WHERE bucket >= :'since'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= :'since')
 							  UNION ALL
-							  (SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day'
-							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly WHERE bucket >= (SELECT max(offered_at) FROM ccr.contacts) - interval '1 day')) z)
+							  (SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= :'since'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly WHERE bucket >= :'since')) z)
 	   AS last_day_rows_real_time_vs_live_differing;
 
 \echo

@@ -27,7 +27,7 @@ FROM (
 					 FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 					 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
 					(SELECT string_agg(pg_get_constraintdef(co.oid), '; ' ORDER BY co.conname) FROM pg_constraint co WHERE co.conrelid = c.oid),
-					(SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY 1) FROM pg_index i WHERE i.indrelid = c.oid),
+					(SELECT string_agg(pg_get_indexdef(i.indexrelid), '; ' ORDER BY pg_get_indexdef(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid),
 					(SELECT string_agg(tg.tgname || ' ' || pg_get_triggerdef(tg.oid), '; ' ORDER BY tg.tgname) FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal))
 				 FROM pg_class c WHERE c.oid = d.objid)
 		END AS detail,

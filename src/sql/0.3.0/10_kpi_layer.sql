@@ -3,11 +3,11 @@
 -- The 0.2.0 rollups were materialized views, recomputed from every contact
 -- at each refresh.  From 0.3.0 they are tables refreshed by key: statement
 -- triggers on the tables the rollups read log the keys a statement touched
--- (local hour x queue x channel, local day x agent: those of the changed
--- rows and, for repeat-contact FCR, those of the same customers' contacts
--- within the FCR window of them), ccr.refresh_kpis() recomputes exactly
--- those keys and the days and months above them, and the KPI views add the
--- pending keys computed live.  The definitions (what a key's summaries are,
+-- (local hour x queue x channel, local day x agent) and, for repeat-contact
+-- FCR, the same customers' contacts within the FCR window of them;
+-- ccr.refresh_kpis() recomputes exactly those keys and the days and months
+-- above them, adds the FCR flag changes of those contacts to the counts of
+-- their keys, and the KPI views add both computed live.  The definitions (what a key's summaries are,
 -- what a statement invalidates) are in src/sql/views/20_kpi_layer.sql, so
 -- every upgrade re-creates them; this fragment holds what is created once.
 

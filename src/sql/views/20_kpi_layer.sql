@@ -10,7 +10,7 @@
 --       channel) or 'agent_day' (local day x agent);
 --   ccr.kpi_quality_summaries(since, until)  CES/QA per local day x agent;
 --   ccr.kpi_period_summaries(grain, since, until)  days and months as
---       ccr.rollup() of the current hourly rows;
+--       ccr.rollup() of the stored hourly rows;
 -- and the SQL text their bodies and the real-time views are made from.
 --
 -- Every summary is made of integer counters, so a key computed from its
@@ -230,14 +230,22 @@ SELECT format($q$SELECT %1$s FROM %2$s c WHERE date_trunc('day', c.offered_at, p
 $f$;
 COMMENT ON FUNCTION ccr.kpi_agent_key_sql(text, text) IS 'internal: SQL text of the summaries of one (local day, agent) key from its contacts';
 
-CREATE OR REPLACE FUNCTION ccr.kpi_period_key_sql(grain text, bucket text, queue text, channel text) RETURNS text
+-- (from the hours in relation hours: the current ones for the real-time
+-- views; the stored ones for the refresh, which keeps each stored period the
+-- rollup of its stored hours, so that flag changes added to both agree)
+CREATE OR REPLACE FUNCTION ccr.kpi_period_key_from_sql(hours text, grain text, bucket text, queue text, channel text) RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $f$
-SELECT format($q$SELECT %1$s FROM ccr._kpi_hourly_current h
+SELECT format($q$SELECT %1$s FROM %6$s h
 	WHERE h.bucket >= %3$s AND h.bucket < ccr.kpi_read_until(%2$L, %3$s, p.tz) AND date_trunc(%2$L, h.bucket, p.tz) = %3$s
 		  AND h.channel = %5$s AND (h.queue = %4$s OR (%4$s IS NULL AND h.queue IS NULL))
-	HAVING count(*) > 0$q$, ccr.kpi_rollup_aggregates_sql(), grain, bucket, queue, channel)
+	HAVING count(*) > 0$q$, ccr.kpi_rollup_aggregates_sql(), grain, bucket, queue, channel, hours)
 $f$;
+COMMENT ON FUNCTION ccr.kpi_period_key_from_sql(text, text, text, text, text) IS 'internal: SQL text of the summaries of one (local day or month, queue, channel) key rolled up from its hours in relation hours';
+
+CREATE OR REPLACE FUNCTION ccr.kpi_period_key_sql(grain text, bucket text, queue text, channel text) RETURNS text
+	LANGUAGE sql IMMUTABLE
+	AS $f$ SELECT ccr.kpi_period_key_from_sql('ccr._kpi_hourly_current', grain, bucket, queue, channel) $f$;
 COMMENT ON FUNCTION ccr.kpi_period_key_sql(text, text, text, text) IS 'internal: SQL text of the summaries of one (local day or month, queue, channel) key rolled up from its current hours';
 
 -- (QA of an evaluated contact counts on the contact's day, else on that of
@@ -423,7 +431,9 @@ FROM ccr._kpi_pending_hour_keys k
 	 CROSS JOIN LATERAL (%s) s
 WHERE p.realtime$v$, ccr.kpi_hour_key_sql('k.bucket', 'k.queue', 'k.channel'));
 
-	-- days and months from the current hours, for [since, until)
+	-- days and months from the stored hours, for [since, until): the rebuild
+	-- keeps each stored period the rollup of its stored hours (current hours
+	-- would add changes it did not consume)
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_period_summaries(grain text, since timestamptz, until timestamptz)
 	RETURNS TABLE (bucket timestamptz, queue text, channel text, contacts bigint,
@@ -433,7 +443,7 @@ CREATE OR REPLACE FUNCTION ccr.kpi_period_summaries(grain text, since timestampt
 	LANGUAGE sql STABLE
 	AS $body$
 SELECT date_trunc(grain, h.bucket, p.tz), h.queue, h.channel, %s
-FROM ccr._kpi_hourly_current h, ccr.kpi_params() p
+FROM ccr.kpi_hourly_rollup h, ccr.kpi_params() p
 WHERE h.bucket >= since AND h.bucket < until
 GROUP BY 1, 2, 3
 $body$$f$, ccr.kpi_rollup_aggregates_sql());
@@ -510,7 +520,7 @@ FROM ccr._kpi_pending_agent_day_keys k
 WHERE p.realtime$v$, ccr.kpi_quality_key_sql('k.day', 'k.agent'));
 END $do$;
 COMMENT ON VIEW ccr._kpi_hourly_current IS 'internal: ccr.kpi_hourly_rollup with the keys changed since the last refresh computed now';
-COMMENT ON FUNCTION ccr.kpi_period_summaries(text, timestamptz, timestamptz) IS 'internal: KPI summaries per local day or month (grain), queue and channel, rolled up from the current hourly rows in [since, until)';
+COMMENT ON FUNCTION ccr.kpi_period_summaries(text, timestamptz, timestamptz) IS 'internal: KPI summaries per local day or month (grain), queue and channel, rolled up from the stored hourly rows (ccr.kpi_hourly_rollup) in [since, until)';
 COMMENT ON VIEW ccr._kpi_daily_current IS 'internal: ccr.kpi_daily_rollup with the days above changed hours rolled up now';
 COMMENT ON VIEW ccr._kpi_monthly_current IS 'internal: ccr.kpi_monthly_rollup with the months above changed hours rolled up now';
 COMMENT ON VIEW ccr._kpi_agent_daily_current IS 'internal: ccr.kpi_agent_daily_rollup with the (day, agent) keys changed since the last refresh computed now';

@@ -336,6 +336,17 @@ BEGIN
 	INSERT INTO kpi_agent_keys SELECT DISTINCT * FROM gone;
 	WITH gone AS (DELETE FROM ccr.kpi_pending_fcr RETURNING contact_id)
 	INSERT INTO kpi_fcr_ids SELECT DISTINCT * FROM gone;
+	-- and the contacts within the window of those, as this refresh sees
+	-- them: two transactions writing contacts of one customer at once do
+	-- not see each other's at capture, but each logs its own
+	INSERT INTO kpi_fcr_ids
+	SELECT n.contact_id
+	FROM (SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
+		  FROM kpi_fcr_ids i JOIN ccr.contacts c ON c.contact_id = i.contact_id
+		  WHERE c.customer IS NOT NULL GROUP BY c.customer) cu
+		 CROSS JOIN ccr.kpi_params() p
+		 JOIN ccr.contacts n ON n.customer = cu.customer
+			  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window;
 	ANALYZE kpi_hour_keys, kpi_agent_keys, kpi_fcr_ids;
 
 	-- The contacts of the changed keys and those pending for their flags,
@@ -377,8 +388,10 @@ BEGIN
 	seconds := ccr.kpi_note_refresh('kpi_hourly_rollup', t0);
 	RETURN NEXT;
 
-	-- days and months above changed hours are rolled up again, those above
-	-- hours with changed flags only take the differences
+	-- days and months above changed hours are rolled up again from the
+	-- stored hours (not the current ones: those add changes this refresh did
+	-- not consume, and the flag changes below would then count twice), those
+	-- above hours with changed flags only take the differences
 	CREATE TEMP TABLE kpi_period_keys ON COMMIT DROP AS
 	SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
 	FROM kpi_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
@@ -473,8 +486,8 @@ $f$, ccr.kpi_flagged_contacts_sql($q$c.contact_id IN (
 			SELECT i.contact_id FROM kpi_fcr_ids i)$q$),
 	 ccr.kpi_contact_aggregates_sql(),
 	 ccr.kpi_fcr_delta_columns_sql(),
-	 ccr.kpi_period_key_sql('day', 'k.bucket', 'k.queue', 'k.channel'),
-	 ccr.kpi_period_key_sql('month', 'k.bucket', 'k.queue', 'k.channel'),
+	 ccr.kpi_period_key_from_sql('ccr.kpi_hourly_rollup', 'day', 'k.bucket', 'k.queue', 'k.channel'),
+	 ccr.kpi_period_key_from_sql('ccr.kpi_hourly_rollup', 'month', 'k.bucket', 'k.queue', 'k.channel'),
 	 ccr.kpi_quality_key_sql('k.day', 'k.agent'),
 	 ccr.kpi_period_delta_sql('day', 'ccr.kpi_daily_rollup'),
 	 ccr.kpi_period_delta_sql('month', 'ccr.kpi_monthly_rollup'));

@@ -95,6 +95,20 @@ SELECT * FROM bench.compare('the same, jit = off',
 	ARRAY[format($q$SELECT * FROM ccr.kpi_hourly WHERE bucket >= %L$q$, :'since'),
 		  format($q$SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= %L$q$, :'since')], 5);
 RESET jit;
+-- the other _live views, one local day, with the session's JIT settings
+-- (their per-bucket reads are planned with jit off: ccr.kpi_live_summaries)
+SELECT (max(offered_at) AT TIME ZONE ccr.timezone())::date AS last_day FROM ccr.contacts \gset
+SELECT * FROM bench.compare('last local day, the other _live views',
+	ARRAY['ccr.kpi_daily_live', 'ccr.kpi_agent_daily_live', 'ccr.kpi_agent_daily (real time)'],
+	ARRAY[format($q$SELECT * FROM ccr.kpi_daily_live WHERE day = %L$q$, :'last_day'),
+		  format($q$SELECT * FROM ccr.kpi_agent_daily_live WHERE day = %L$q$, :'last_day'),
+		  format($q$SELECT * FROM ccr.kpi_agent_daily WHERE day = %L$q$, :'last_day')], 5);
+SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_daily WHERE day = :'last_day'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_daily_live WHERE day = :'last_day')
+							  UNION ALL
+							  (SELECT * FROM ccr.kpi_daily_live WHERE day = :'last_day'
+							   EXCEPT ALL SELECT * FROM ccr.kpi_daily WHERE day = :'last_day')) z)
+	   AS last_day_daily_rows_real_time_vs_live_differing;
 SELECT bench.load() AS load;
 SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_hourly WHERE bucket >= :'since'
 							   EXCEPT ALL SELECT * FROM ccr.kpi_hourly_live WHERE bucket >= :'since')

@@ -105,7 +105,8 @@ COMMENT ON FUNCTION ccr.kpi_presence_seed(text[], timestamptz) IS 'internal: the
 -- One (local day, agent) row of ccr.agent_occupancy_daily, or none: the
 -- view's computation over the agent's seed events at the start of the day,
 -- its events of the day and the instant of its next event after it.
--- Called by the refresh (owner's rights); not executable by PUBLIC.
+-- Runs with its caller's rights: the refresh (owner) and, per agent-day,
+-- ccr.kpi_agent_daily_live (through ccr.kpi_occupancy_live).
 CREATE OR REPLACE FUNCTION ccr.agent_occupancy_key(key_day date, key_agent text)
 	RETURNS TABLE (logged_in_s double precision, paused_s double precision, available_s double precision,
 				   handled bigint, handle_s double precision, occupancy double precision)
@@ -193,7 +194,7 @@ SELECT pres.logged_in_s, pres.paused_s, pres.logged_in_s - pres.paused_s,
 FROM (SELECT 1) one LEFT JOIN pres ON true LEFT JOIN h ON true
 WHERE pres.logged_in_s IS NOT NULL OR h.handled IS NOT NULL;
 END $$;
-REVOKE EXECUTE ON FUNCTION ccr.agent_occupancy_key(date, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ccr.agent_occupancy_key(date, text) TO PUBLIC;
 COMMENT ON FUNCTION ccr.agent_occupancy_key(date, text) IS 'internal: the ccr.agent_occupancy_daily row of one (local day, agent) key (no row when the agent has neither presence nor answered contacts that day), from index probes of that agent and day';
 
 -- The agents whose last presence state is logged in (it runs to the end of

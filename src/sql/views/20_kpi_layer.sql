@@ -263,6 +263,11 @@ $f$;
 COMMENT ON FUNCTION ccr.kpi_quality_key_sql(text, text) IS 'internal: SQL text of the quality summaries of one (local day, agent) key';
 
 DO $do$
+DECLARE
+	summary_columns text := $c$bucket timestamptz, k1 text, k2 text, contacts bigint,
+				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
+				   csat ccr.csat_summary, nps ccr.nps_summary,
+				   first_contacts bigint, resolved_first_contacts bigint$c$;
 BEGIN
 	-- The summaries of contacts offered in [since, until) per key of a grain:
 	-- 'hour', 'day', 'month' (x queue x channel: k1, k2) or 'agent_day' (x
@@ -270,10 +275,7 @@ BEGIN
 	-- indexes.
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_summaries(since timestamptz, until timestamptz, grain text)
-	RETURNS TABLE (bucket timestamptz, k1 text, k2 text, contacts bigint,
-				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
-				   csat ccr.csat_summary, nps ccr.nps_summary,
-				   first_contacts bigint, resolved_first_contacts bigint)
+	RETURNS TABLE (%s)
 	LANGUAGE sql STABLE
 	AS $body$
 SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.offered_at, p.tz),
@@ -283,7 +285,20 @@ SELECT date_trunc(CASE WHEN grain = 'agent_day' THEN 'day' ELSE grain END, c.off
 FROM ccr.kpi_params() p, LATERAL %s c
 WHERE grain <> 'agent_day' OR c.agent IS NOT NULL
 GROUP BY 1, 2, 3
-$body$$f$, ccr.kpi_contact_aggregates_sql(), ccr.kpi_flagged_contacts_sql('c.offered_at >= since AND c.offered_at < until'));
+$body$$f$, summary_columns, ccr.kpi_contact_aggregates_sql(),
+		ccr.kpi_flagged_contacts_sql('c.offered_at >= since AND c.offered_at < until'));
+
+	-- One bucket's summaries for the live views, planned when they are read
+	-- with JIT off: the planner prices the flag scans as if they read much
+	-- more than one bucket, so with PostgreSQL's default JIT settings each
+	-- read compiled its expressions first (the last day of kpi_hourly_live:
+	-- 404 ms of CPU with JIT, 76-124 ms without, on 3M contacts).
+	EXECUTE format($f$
+CREATE OR REPLACE FUNCTION ccr.kpi_live_summaries(since timestamptz, until timestamptz, grain text)
+	RETURNS TABLE (%s)
+	LANGUAGE sql STABLE
+	SET jit = off
+	AS $body$ SELECT * FROM ccr.kpi_contact_summaries(since, until, grain) $body$$f$, summary_columns);
 
 	EXECUTE format($f$
 CREATE OR REPLACE FUNCTION ccr.kpi_ces_summaries(since timestamptz, until timestamptz)
@@ -310,6 +325,7 @@ GROUP BY 1, 2
 $body$$f$, ccr.kpi_qa_aggregates_sql());
 END $do$;
 COMMENT ON FUNCTION ccr.kpi_contact_summaries(timestamptz, timestamptz, text) IS 'internal: KPI summaries and repeat-contact FCR counts of the contacts offered in [since, until), per local bucket of grain (hour, day, month: x queue x channel; agent_day: x agent)';
+COMMENT ON FUNCTION ccr.kpi_live_summaries(timestamptz, timestamptz, text) IS 'internal: ccr.kpi_contact_summaries of one live bucket, planned with JIT off';
 COMMENT ON FUNCTION ccr.kpi_ces_summaries(timestamptz, timestamptz) IS 'internal: CES summary, answered and surveyed contacts per local day and agent of the contacts offered in [since, until)';
 COMMENT ON FUNCTION ccr.kpi_qa_summaries(timestamptz, timestamptz) IS 'internal: QA summaries per local day (of the evaluated contact, else of the evaluation) and agent in [since, until)';
 
@@ -636,21 +652,6 @@ FROM span, p,
 					 CASE grain WHEN 'hour' THEN interval '15 minutes' ELSE interval '1 hour' END) t
 $$;
 COMMENT ON FUNCTION ccr.kpi_live_buckets(text) IS 'internal: every local bucket (hour, day or month in ccr.timezone()) from the first to the last contact, with its local date and where it ends';
-
--- One bucket's summaries for the live views, planned when they are read
--- with JIT off: the planner prices the flag scans as if they read much
--- more than one bucket, so with PostgreSQL's default JIT settings each read
--- compiled its expressions first (the last day of kpi_hourly_live: 404 ms
--- of CPU with JIT, 76-124 ms without, on 3M contacts).
-CREATE OR REPLACE FUNCTION ccr.kpi_live_summaries(since timestamptz, until timestamptz, grain text)
-	RETURNS TABLE (bucket timestamptz, k1 text, k2 text, contacts bigint,
-				   sl ccr.sl_summary, aht ccr.aht_summary, fcr ccr.rate_summary, resolution ccr.rate_summary,
-				   csat ccr.csat_summary, nps ccr.nps_summary,
-				   first_contacts bigint, resolved_first_contacts bigint)
-	LANGUAGE sql STABLE
-	SET jit = off
-	AS $$ SELECT * FROM ccr.kpi_contact_summaries(since, until, grain) $$;
-COMMENT ON FUNCTION ccr.kpi_live_summaries(timestamptz, timestamptz, text) IS 'internal: ccr.kpi_contact_summaries of one live bucket, planned with JIT off';
 
 CREATE OR REPLACE VIEW ccr.kpi_hourly_live WITH (security_invoker = true) AS
 SELECT b.bucket, s.k1 AS queue, s.k2 AS channel, m.*

@@ -5,8 +5,10 @@
 -- reading the last day of ccr.kpi_hourly with those 500 unrefreshed, against
 -- the stored rows only and the _live view; and the cost of the capture on a
 -- bulk load of 1M contacts in one statement, against the same table with the
--- capture triggers disabled.  Backend CPU time (schedstat) next to wall
--- time; quote the load average printed with them.
+-- capture triggers disabled.  :years copies that year into earlier ones
+-- (CCR_BENCH_VARS='-v years=10' test/bench/run 3000000 ...).  Backend CPU
+-- time (schedstat) next to wall time; quote the load average printed with
+-- them.
 \set ECHO none
 \if :{?rows} \else \set rows 3000000 \endif
 SELECT count(*) = 0 AS empty FROM ccr.contacts \gset
@@ -21,6 +23,18 @@ SELECT ccr.set_timezone('America/New_York');
 -- a load this size is what a rebuild is for: capture off, then one rebuild
 ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert;
 \ir ../data/generate_contacts.sql
+-- :years > 1: the same year copied into the years before it (52 weeks
+-- apart, so weekdays keep their load; same customers), for a longer history
+-- at the same rate of change
+\if :{?years} \else \set years 1 \endif
+INSERT INTO ccr.contacts (source, source_id, channel, queue, agent, customer, reason, offered_at, answered_at,
+						  ended_at, outcome, talk_s, hold_s, acw_s, transferred, resolved, fcr, csat_score,
+						  csat_scale, nps_score)
+SELECT c.source || '-' || y, c.source_id, c.channel, c.queue, c.agent, c.customer, c.reason,
+	   c.offered_at - y * interval '364 days', c.answered_at - y * interval '364 days',
+	   c.ended_at - y * interval '364 days', c.outcome, c.talk_s, c.hold_s, c.acw_s, c.transferred, c.resolved,
+	   c.fcr, c.csat_score, c.csat_scale, c.nps_score
+FROM generate_series(1, :years - 1) y, ccr.contacts c;
 ALTER TABLE ccr.contacts ENABLE TRIGGER ccr_kpi_capture_insert;
 VACUUM ANALYZE ccr.contacts;
 \endif

@@ -82,3 +82,54 @@ citus_node_stop() {
 	[ -f "$dir/data/postmaster.pid" ] &&
 		runuser -u postgres -- "$CCR_PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
 }
+
+# citus_cluster_start DIR: the cluster of the Citus suites: Citus built (or
+# taken from the cache) and copied into the private PostgreSQL copy, a
+# coordinator (DIR/coord) and two workers (DIR/w1, DIR/w2) on loopback, the
+# workers added, and ccr_metrics created (Citus propagates it to the
+# workers).  Exports PGHOST, PGPORT, PGDATABASE, PGUSER for the coordinator
+# and CITUS_PORT_COORD, CITUS_PORT_W1, CITUS_PORT_W2.  The caller stops it
+# with citus_cluster_stop DIR (set the trap before calling: a failed start
+# leaves nodes running).
+citus_cluster_start() {
+	local dir=$1 cache n
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	cache=$(citus_build) || return 1
+	citus_install "$cache"
+	CITUS_PORT_COORD=$(citus_node_start "$dir/coord") || return 1
+	CITUS_PORT_W1=$(citus_node_start "$dir/w1") || return 1
+	CITUS_PORT_W2=$(citus_node_start "$dir/w2") || return 1
+	export CITUS_PORT_COORD CITUS_PORT_W1 CITUS_PORT_W2
+	for n in w1 w2; do
+		local -n p="CITUS_PORT_${n^^}"
+		psql -qX -v ON_ERROR_STOP=1 -h "$dir/$n" -p "$p" -U postgres -d postgres -c 'CREATE EXTENSION citus' >/dev/null || return 1
+		unset -n p
+	done
+	export PGHOST=$dir/coord PGPORT=$CITUS_PORT_COORD PGDATABASE=postgres PGUSER=postgres
+	psql -qAtX -v ON_ERROR_STOP=1 -v cport="$CITUS_PORT_COORD" -v w1="$CITUS_PORT_W1" -v w2="$CITUS_PORT_W2" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION citus;
+SELECT citus_set_coordinator_host('127.0.0.1', :cport);
+SELECT 1 FROM citus_add_node('127.0.0.1', :w1);
+SELECT 1 FROM citus_add_node('127.0.0.1', :w2);
+CREATE EXTENSION ccr_metrics;
+SQL
+}
+
+citus_cluster_stop() {
+	local dir=$1 n
+	for n in coord w1 w2; do citus_node_stop "$dir/$n"; done
+}
+
+# citus_report NAME FILE MIN: prints FILE (the output of the checks, one
+# "ok:   ..." or "FAIL: ..." line each), then "NAME: N checks, N failed";
+# fails when a check failed or fewer than MIN ran.
+citus_report() {
+	local name=$1 out=$2 min=$3 total failed
+	grep -v '^\s*$' "$out"
+	total=$(grep -cE '^(ok|FAIL):' "$out" || true)
+	failed=$(grep -c '^FAIL:' "$out" || true)
+	echo "$name: $total checks, $failed failed"
+	[ "$failed" = 0 ] && [ "$total" -ge "$min" ]
+}

@@ -18,30 +18,13 @@ source "$(dirname "$0")/../../scripts/lib.sh"
 source "$CCR_ROOT/test/citus/lib.sh"
 
 dir=$CCR_WORK/citus
-mkdir -p "$dir"
-chmod 755 "$dir"
-cache=$(citus_build)
-citus_install "$cache"
-
-nodes=(coord w1 w2)
-cleanup() { for n in "${nodes[@]}"; do citus_node_stop "$dir/$n"; done; }
-trap cleanup EXIT
-declare -A port
-for n in "${nodes[@]}"; do port[$n]=$(citus_node_start "$dir/$n"); done
-for n in w1 w2; do
-	psql -qX -v ON_ERROR_STOP=1 -h "$dir/$n" -p "${port[$n]}" -U postgres -d postgres -c 'CREATE EXTENSION citus' >/dev/null
-done
+trap 'citus_cluster_stop "$dir"' EXIT
+# coordinator + 2 workers, ccr_metrics created (Citus propagates it to the workers)
+citus_cluster_start "$dir"
 
 out=$dir/checks.txt
-export PGHOST=$dir/coord PGPORT=${port[coord]} PGDATABASE=postgres PGUSER=postgres
-psql -qAtX -v ON_ERROR_STOP=1 -v cport="${port[coord]}" -v w1="${port[w1]}" -v w2="${port[w2]}" >"$out" <<'SQL'
+psql -qAtX -v ON_ERROR_STOP=1 >"$out" <<'SQL'
 SET client_min_messages = warning;
-CREATE EXTENSION citus;
-SELECT citus_set_coordinator_host('127.0.0.1', :cport);
-SELECT 1 FROM citus_add_node('127.0.0.1', :w1);
-SELECT 1 FROM citus_add_node('127.0.0.1', :w2);
--- Citus propagates CREATE EXTENSION to the workers.
-CREATE EXTENSION ccr_metrics;
 SET citus.shard_count = 8;
 
 CREATE FUNCTION check_that(what text, ok boolean) RETURNS text LANGUAGE sql AS
@@ -273,8 +256,4 @@ else
 	echo "note: EXPLAIN ANALYZE of a pushed-down ccr aggregate fails (citus#4043): $(grep -m1 ERROR "$dir/analyze.txt")" >>"$out"
 fi
 
-grep -v '^\s*$' "$out"
-total=$(grep -cE '^(ok|FAIL):' "$out")
-failed=$(grep -c '^FAIL:' "$out" || true)
-echo "citus: $total checks, $failed failed"
-[ "$failed" = 0 ] && [ "$total" -gt 60 ]
+citus_report citus "$out" 61

@@ -54,6 +54,7 @@
 #include "datatype/timestamp.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -121,6 +122,13 @@ typedef struct FcrChunk
 	bool		cont;			/* sorted, and continues the previous chunk's run */
 } FcrChunk;
 
+/*
+ * An aggregate's state.  All the states of one aggregate context share one
+ * memory context (fcr_states_context), so a new state is one small
+ * allocation: this header, its first chunk slot and that chunk's room for
+ * FCR_ROOM contacts; a bigger slot array and further chunks are allocated
+ * only when it grows.
+ */
 typedef struct FcrState
 {
 	ExpandedObjectHeader hdr;
@@ -131,12 +139,21 @@ typedef struct FcrState
 	int64		cap;			/* room in all chunks */
 	int			nchunks;		/* >= 1; appends go to the last one */
 	int			maxchunks;
-	FcrChunk   *chunks;
+	FcrChunk   *chunks;			/* &slot0, or an array of maxchunks */
 	/* counts of the last final call, valid while n == counted_n */
 	int64		counted_n;
 	int64		first;
 	int64		resolved;
+	FcrChunk	slot0;			/* the first chunk slot */
+	FcrPair		room[FLEXIBLE_ARRAY_MEMBER];	/* FCR_ROOM contacts */
 } FcrState;
+
+/* contacts in a new state's own allocation (a 248-byte state on 64-bit) */
+#define FCR_ROOM 5
+#define FCR_STATE_SIZE (offsetof(FcrState, room) + FCR_ROOM * sizeof(FcrPair))
+#if SIZEOF_VOID_P == 8
+StaticAssertDecl(FCR_STATE_SIZE == 248, "a new state is 248 bytes");
+#endif
 
 /* A read-only look at a summary, flat or expanded. */
 typedef struct FcrView
@@ -950,30 +967,58 @@ fcr_alloc_pairs(MemoryContext cxt, int64 n)
 /* Largest chunk allocated for appends, in contacts (16 MB). */
 #define FCR_CHUNK_MAX (1 << 20)
 
+/* Smallest chunk added to a state, in contacts. */
+#define FCR_CHUNK_MIN 8
+
+/* Chunks up to this many contacts are rounded up to a power of two. */
+#define FCR_CHUNK_POW2 512
+
+/* Slots of the first chunk slot array (the state's own slot0 is one). */
+#define FCR_SLOTS_MIN 4
+
 static FcrChunk *
 fcr_next_chunk_slot(FcrState *st)
 {
 	if (st->nchunks == st->maxchunks)
 	{
-		st->maxchunks *= 2;
-		st->chunks = repalloc(st->chunks, st->maxchunks * sizeof(FcrChunk));
+		int			newmax = Max(FCR_SLOTS_MIN, st->maxchunks * 2);
+
+		if (st->chunks == &st->slot0)
+		{
+			st->chunks = MemoryContextAlloc(st->hdr.eoh_context, newmax * sizeof(FcrChunk));
+			memcpy(st->chunks, &st->slot0, st->nchunks * sizeof(FcrChunk));
+		}
+		else
+			st->chunks = repalloc(st->chunks, newmax * sizeof(FcrChunk));
+		st->maxchunks = newmax;
 	}
 	return &st->chunks[st->nchunks++];
 }
 
+/* Frees the pairs of a chunk, unless they are the state's own room. */
+static inline void
+fcr_free_pairs(FcrState *st, FcrPair *p)
+{
+	if (p != st->room)
+		pfree(p);
+}
+
 /*
  * Adds a chunk with room for at least "need" contacts: as big as what the
- * state holds already (geometric growth, so few chunks) up to 16 MB, and
- * never past the limit.  Chunks are never reallocated: nothing is copied
- * while a state grows.
+ * state holds already (geometric growth, so few chunks), at least 8, up to
+ * 16 MB, and never past the limit.  Small chunks are a power of two (the
+ * size the allocator gives them anyway).  Chunks are never reallocated:
+ * nothing is copied while a state grows.
  */
 static FcrChunk *
 fcr_new_chunk(FcrState *st, int64 need)
 {
 	int64		limit = fcr_check_limit(st->n + need);
-	int64		cap = Max(need, Min(Max(st->n, 64), FCR_CHUNK_MAX));
+	int64		cap = Max(need, Min(Max(st->n, FCR_CHUNK_MIN), FCR_CHUNK_MAX));
 	FcrChunk   *c;
 
+	if (cap <= FCR_CHUNK_POW2)
+		cap = pg_nextpower2_32((uint32) cap);
 	cap = Min(cap, limit - st->cap);
 	cap = Max(cap, need);
 	c = fcr_next_chunk_slot(st);
@@ -986,20 +1031,85 @@ fcr_new_chunk(FcrState *st, int64 need)
 	return c;
 }
 
-/* A new empty state with room for at least "need" contacts. */
-static FcrState *
-fcr_state_new(MemoryContext parent, uint8 keytype, int64 window_us, int64 need)
+/*
+ * The memory context of the FCR states of one aggregate context: one child
+ * of it, created for the first state and shared by every state of the
+ * aggregate context (every group of a hash aggregate), so a state costs one
+ * small allocation instead of a memory context of its own.  The executor
+ * adopts a state without copying it because the state's context is a child
+ * of the aggregate context; it resets or deletes the aggregate context
+ * (between the groups of a sorted aggregate, the batches of a spilling hash
+ * aggregate, the restarts of a window aggregate), which deletes this child
+ * with all its states, and a callback then forgets it.  The executor never
+ * frees one of these states alone: DeleteExpandedObject would delete the
+ * shared context, and it is called only on a transition value that the
+ * transition function replaced, which ours never do with one of our states
+ * (fcr_trans returns the state it was given, combine too when it is ours
+ * and in this aggregate context).
+ *
+ * Remembered per call site (fn_extra), one entry per aggregate context the
+ * call site has seen (a sorted grouping set each, a hash aggregate one).
+ */
+typedef struct FcrStatesCxt
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "ccr fcr state", ALLOCSET_SMALL_SIZES);
-	FcrState   *st = MemoryContextAllocZero(cxt, sizeof(FcrState));
+	MemoryContext aggcxt;
+	MemoryContext cxt;			/* the shared child of aggcxt, or NULL */
+	struct FcrStatesCxt *next;
+} FcrStatesCxt;
+
+static void
+fcr_states_context_gone(void *arg)
+{
+	((FcrStatesCxt *) arg)->cxt = NULL;
+}
+
+static MemoryContext
+fcr_states_context(FunctionCallInfo fcinfo, MemoryContext aggcxt)
+{
+	FcrStatesCxt *e;
+	MemoryContextCallback *cb;
+
+	for (e = (FcrStatesCxt *) fcinfo->flinfo->fn_extra; e != NULL; e = e->next)
+		if (e->aggcxt == aggcxt)
+			break;
+	if (e == NULL)
+	{
+		e = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FcrStatesCxt));
+		e->aggcxt = aggcxt;
+		e->next = (FcrStatesCxt *) fcinfo->flinfo->fn_extra;
+		fcinfo->flinfo->fn_extra = e;
+	}
+	if (e->cxt == NULL)
+	{
+		e->cxt = AllocSetContextCreate(aggcxt, "ccr fcr states", ALLOCSET_DEFAULT_SIZES);
+		cb = MemoryContextAlloc(e->cxt, sizeof(MemoryContextCallback));
+		cb->func = fcr_states_context_gone;
+		cb->arg = e;
+		MemoryContextRegisterResetCallback(e->cxt, cb);
+	}
+	return e->cxt;
+}
+
+/*
+ * A new empty state in the aggregate context aggcxt: one allocation in the
+ * context its states share, its first chunk the room for FCR_ROOM contacts
+ * inside it (fewer under a lower ccr.fcr_max_contacts).
+ */
+static FcrState *
+fcr_state_new(FunctionCallInfo fcinfo, MemoryContext aggcxt, uint8 keytype, int64 window_us)
+{
+	MemoryContext cxt = fcr_states_context(fcinfo, aggcxt);
+	FcrState   *st = MemoryContextAllocZero(cxt, FCR_STATE_SIZE);
 
 	EOH_init_header(&st->hdr, &fcr_methods, cxt);
 	st->keytype = keytype;
 	st->window_us = window_us;
 	st->counted_n = -1;
-	st->maxchunks = 8;
-	st->chunks = MemoryContextAlloc(cxt, st->maxchunks * sizeof(FcrChunk));
-	(void) fcr_new_chunk(st, Max(need, 1));
+	st->maxchunks = 1;
+	st->nchunks = 1;
+	st->chunks = &st->slot0;
+	st->slot0.p = st->room;
+	st->slot0.cap = st->cap = Min(FCR_ROOM, fcr_max_contacts());
 	return st;
 }
 
@@ -1351,12 +1461,55 @@ fcr_flat_canonicalize(FcrFlat *f, bool sorted)
  * array becomes the state's only chunk, sorted.  Peak: 16 more bytes per
  * contact during this step.
  */
+/*
+ * A state of at most FCR_RADIX_MIN contacts (most groups of a GROUP BY
+ * customer) is sorted through a buffer on the stack and written back into
+ * its own chunks, which become one sorted run: nothing is allocated or
+ * freed.
+ */
+static void
+fcr_state_count_small(FcrState *st, FcrCounts *c)
+{
+	FcrPair		tmp[FCR_RADIX_MIN];
+	int64		k = 0;
+	bool		any = false;
+
+	Assert(st->n <= FCR_RADIX_MIN);
+	for (int i = 0; i < st->nchunks; i++)
+	{
+		memcpy(tmp + k, st->chunks[i].p, (Size) st->chunks[i].len * sizeof(FcrPair));
+		k += st->chunks[i].len;
+	}
+	Assert(k == st->n);
+	fcr_sort_small(tmp, k);
+	fcr_count_sorted(tmp, k, st->window_us, c);
+	k = 0;
+	for (int i = 0; i < st->nchunks; i++)
+	{
+		FcrChunk   *ch = &st->chunks[i];
+
+		memcpy(ch->p, tmp + k, (Size) ch->len * sizeof(FcrPair));
+		k += ch->len;
+		/* sorted chunks are full: the room left is given up */
+		st->cap -= ch->cap - ch->len;
+		ch->cap = ch->len;
+		ch->sorted = true;
+		ch->cont = any;
+		any = any || ch->len > 0;
+	}
+}
+
 static void
 fcr_state_count(FcrState *st, FcrCounts *c)
 {
 	FcrPair    *dst;
 
 	memset(c, 0, sizeof(*c));
+	if (st->n <= FCR_RADIX_MIN)
+	{
+		fcr_state_count_small(st, c);
+		return;
+	}
 	if (fcr_mergeable(st->chunks, st->nchunks))
 	{
 		fcr_merge(st->chunks, st->nchunks, NULL, st->window_us, c);
@@ -1365,7 +1518,7 @@ fcr_state_count(FcrState *st, FcrCounts *c)
 	dst = fcr_alloc_pairs(st->hdr.eoh_context, st->n);
 	fcr_radix_into(st->chunks, st->nchunks, st->n, dst, st->window_us, c);
 	for (int i = 0; i < st->nchunks; i++)
-		pfree(st->chunks[i].p);
+		fcr_free_pairs(st, st->chunks[i].p);
 	st->nchunks = 1;
 	st->chunks[0].p = dst;
 	st->chunks[0].len = st->n;
@@ -1373,6 +1526,20 @@ fcr_state_count(FcrState *st, FcrCounts *c)
 	st->chunks[0].sorted = true;
 	st->chunks[0].cont = false;
 	st->cap = st->n;
+}
+
+/* Bytes a state's own allocations take (its context is shared). */
+static Size
+fcr_state_bytes(FcrState *st)
+{
+	Size		bytes = GetMemoryChunkSpace(st);
+
+	if (st->chunks != &st->slot0)
+		bytes += GetMemoryChunkSpace(st->chunks);
+	for (int i = 0; i < st->nchunks; i++)
+		if (st->chunks[i].p != st->room)
+			bytes += GetMemoryChunkSpace(st->chunks[i].p);
+	return bytes;
 }
 
 /*
@@ -1413,7 +1580,7 @@ fcr_counts(Datum d, FcrCounts *c)
 		return;
 	}
 	{
-		Size		before = MemoryContextMemAllocated(v.state->hdr.eoh_context, true);
+		Size		before = fcr_state_bytes(v.state);
 		int			nchunks = v.state->nchunks;
 		bool		merged = fcr_mergeable(v.state->chunks, v.state->nchunks);
 
@@ -1469,7 +1636,7 @@ fcr_trans(FunctionCallInfo fcinfo, uint8 keytype)
 		{
 			if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 				PG_RETURN_NULL();
-			st = fcr_state_new(aggcxt, keytype, w, 0);
+			st = fcr_state_new(fcinfo, aggcxt, keytype, w);
 		}
 		st->window_iv = *iv;
 	}
@@ -1607,7 +1774,7 @@ ccr_fcr_summary_combine(PG_FUNCTION_ARGS)
 	if (st == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))) ||
 		MemoryContextGetParent(st->hdr.eoh_context) != aggcxt)
 	{
-		st = fcr_state_new(aggcxt, a.keytype, a.window_us, 0);
+		st = fcr_state_new(fcinfo, aggcxt, a.keytype, a.window_us);
 		fcr_state_add(st, a.chunks, a.nchunks);
 	}
 	if (b.state == st)

@@ -24,7 +24,8 @@
  *
  * In an aggregate the state is an expanded object (utils/expandeddatum.h)
  * in a child context of the aggregate context, so the executor keeps the
- * same pointer between rows.  Contacts are appended to chunks whose sizes
+ * same pointer between rows; all the states of one aggregate context share
+ * that child, so a state (a group) costs one small allocation.  Contacts are appended to chunks whose sizes
  * grow geometrically (never a palloc per row, never a realloc copy).  The
  * state is flattened, and so sorted, only when it leaves the aggregate: a
  * parallel worker's partial state is sorted in the worker, a stored
@@ -1454,14 +1455,6 @@ fcr_flat_canonicalize(FcrFlat *f, bool sorted)
 /* ---------- final counts ---------- */
 
 /*
- * Our state: a few sorted runs (the partial states of parallel workers,
- * shards or stored summaries) are merged and counted in one linear pass,
- * without a copy.  Otherwise the chunks are sorted into one new array
- * (fcr_radix_into, counting as it goes), the old chunks are freed and the
- * array becomes the state's only chunk, sorted.  Peak: 16 more bytes per
- * contact during this step.
- */
-/*
  * A state of at most FCR_RADIX_MIN contacts (most groups of a GROUP BY
  * customer) is sorted through a buffer on the stack and written back into
  * its own chunks, which become one sorted run: nothing is allocated or
@@ -1499,6 +1492,14 @@ fcr_state_count_small(FcrState *st, FcrCounts *c)
 	}
 }
 
+/*
+ * Our state: a few sorted runs (the partial states of parallel workers,
+ * shards or stored summaries) are merged and counted in one linear pass,
+ * without a copy.  Otherwise the chunks are sorted into one new array
+ * (fcr_radix_into, counting as it goes), the old chunks are freed and the
+ * array becomes the state's only chunk, sorted.  Peak: 16 more bytes per
+ * contact during this step.  A small state is sorted in place.
+ */
 static void
 fcr_state_count(FcrState *st, FcrCounts *c)
 {

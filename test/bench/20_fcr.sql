@@ -71,7 +71,7 @@ FROM bench.compare('fcr_rate text key, 7 days, 1 core',
 -- counts) must equal the reference.  EXPLAIN ANALYZE shows the hash
 -- aggregate's batches and memory (one small allocation a group, ~500 bytes
 -- with the hash table entry, instead of a memory context of ~2 kB).
-SELECT (SELECT array[sum(ccr.first_contacts(s)), sum(ccr.resolved_first_contacts(s))]
+SELECT (SELECT array[sum(ccr.first_contacts(s))::bigint, sum(ccr.resolved_first_contacts(s))::bigint]
 		FROM (SELECT customer, ccr.fcr_agg(customer, contact_at, '7 days') s FROM bench.fcr_contacts GROUP BY customer) a)
 	   = (SELECT array[firsts, resolved] FROM bench.fcr_ref_counts('7 days')) AS same_answer_group_by_customer;
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)

@@ -465,6 +465,7 @@ BEGIN
 	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(false);
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_tickets(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $body$
 $f$, ccr.kpi_flagged_contacts_sql($q$c.contact_id IN (
@@ -576,6 +577,7 @@ BEGIN
 			ccr.quality_agent_daily_rollup;
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(true);
+	RETURN QUERY SELECT * FROM ccr.kpi_refresh_tickets(true);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_matviews();
 END $body$
 $f$, ccr.kpi_history_first_contacts_sql(), ccr.kpi_contact_aggregates_sql(), ccr.kpi_counted_contacts_sql());
@@ -615,7 +617,9 @@ SELECT r.rollup,
 						 FROM ccr.kpi_pending_queue_presence k
 							  CROSS JOIN LATERAL generate_series(k.from_hour,
 								  coalesce(k.to_hour, date_trunc('hour', nullif(r.data_end, '-infinity'), ccr.timezone()), k.from_hour),
-								  interval '1 hour') h) END AS pending_keys,
+								  interval '1 hour') h)
+					 WHEN 'ticket_kpi_daily_rollup' THEN (
+						 SELECT count(*) FROM (SELECT DISTINCT day, queue, channel FROM ccr.kpi_pending_ticket_days) k) END AS pending_keys,
 	   CASE WHEN r.rollup IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup')
 			THEN o.hours
 			WHEN r.rollup IN ('kpi_agent_daily_rollup', 'quality_agent_daily_rollup')
@@ -623,7 +627,9 @@ SELECT r.rollup,
 			WHEN r.rollup = 'agent_occupancy_daily_rollup'
 			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_occupancy)
 			WHEN r.rollup = 'queue_presence_hourly'
-			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_queue_presence) END AS oldest_change_at,
+			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_queue_presence)
+			WHEN r.rollup = 'ticket_kpi_daily_rollup'
+			THEN (SELECT min(changed_at) FROM ccr.kpi_pending_ticket_days) END AS oldest_change_at,
 	   r.last_refresh_at,
 	   r.last_refresh_ms,
 	   ccr.setting('kpi_rebuild_due', NULL) AS rebuild_due

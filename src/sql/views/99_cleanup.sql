@@ -12,7 +12,8 @@ BEGIN
 	FOR m IN SELECT c.relname
 			 FROM unnest(ARRAY['kpi_monthly_rollup_020', 'kpi_daily_rollup_020', 'kpi_hourly_rollup_020',
 							   'kpi_agent_daily_rollup_020', 'quality_agent_daily_rollup_020',
-							   'agent_occupancy_daily_rollup_020', 'queue_presence_hourly_020']) WITH ORDINALITY n(name, i)
+							   'agent_occupancy_daily_rollup_020', 'queue_presence_hourly_020',
+							   'ticket_kpi_daily_rollup_020']) WITH ORDINALITY n(name, i)
 				  JOIN pg_class c ON c.relname = n.name AND c.relnamespace = 'ccr'::regnamespace AND c.relkind = 'm'
 			 ORDER BY n.i
 	LOOP

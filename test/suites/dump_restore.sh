@@ -48,8 +48,8 @@ else
 		# contacts fires the capture, which logs their keys again, so the
 		# logs may only have grown; ccr.kpi_rollups (when each rollup was
 		# last refreshed) is bookkeeping the install recreates
-		keep='^ccr\.(kpi_rollups|kpi_pending_hours|kpi_pending_agent_days|kpi_pending_occupancy|kpi_pending_queue_presence) '
-		for t in kpi_pending_hours kpi_pending_agent_days; do
+		keep='^ccr\.(kpi_rollups|kpi_pending_hours|kpi_pending_agent_days|kpi_pending_occupancy|kpi_pending_queue_presence|kpi_pending_ticket_days) '
+		for t in kpi_pending_hours kpi_pending_agent_days kpi_pending_ticket_days; do
 			if [ "$(psql -qAtX -d "$db" -c "SELECT count(*) FROM ccr.$t" 2>/dev/null || echo 0)" -gt \
 				 "$(psql -qAtX -d "$db2" -c "SELECT count(*) FROM ccr.$t" 2>/dev/null || echo 0)" ]; then
 				echo "dump_restore: ccr.$t lost rows in the restore"; fail=1

@@ -2,8 +2,9 @@
 # The KPI layer through ALTER EXTENSION UPDATE from 0.2.0 to 0.3.0.  A 0.2.0
 # database with a month of contacts in America/New_York, QA evaluations,
 # refreshed materialized rollups, grants on the BI views and on a rollup, a
-# user's view over a BI view, and contacts added after the last 0.2.0
-# refresh.  After the update: every KPI view reads the stored rows exactly
+# user's view over a BI view, tickets with a status history and contacts
+# pointing at them, a grant on the ticket rollup, and contacts and a ticket
+# added after the last 0.2.0 refresh.  After the update: every KPI view reads the stored rows exactly
 # as 0.2.0 did (its 0.2.0 columns), grants and the user's view survive, the
 # materialized views are gone, a rebuild is due and the first refresh does
 # it; then every KPI view equals a fresh 0.3.0 install loaded with the same
@@ -38,6 +39,23 @@ qa() {
 		FROM ccr.contacts c WHERE c.source = 'up' AND c.agent IS NOT NULL AND c.contact_id % 9 = 0" >/dev/null
 }
 
+# the same tickets, history and contact links in both databases
+tickets() {
+	psql -qX -d "$1" -v ON_ERROR_STOP=1 -c "
+		INSERT INTO ccr.tickets (ticket_id, channel, queue, status, created_at, first_reply_at, first_solved_at, solved_at, reopens, agent_replies)
+		SELECT 'up' || g, (ARRAY['email', 'chat', NULL])[1 + g % 3], (ARRAY['support', 'billing'])[1 + g % 2],
+			   CASE WHEN g % 5 = 0 THEN 'open' ELSE 'solved' END, c, c + (g % 7) * interval '1 hour',
+			   CASE WHEN g % 5 <> 0 THEN c + (1 + g % 4) * interval '1 day' END, CASE WHEN g % 5 <> 0 THEN c + (1 + g % 4) * interval '1 day' END,
+			   (g % 9 = 0)::int, g % 4
+		FROM generate_series(1, 400) g, LATERAL (SELECT timestamptz '2026-02-16 09:00-05' + g * interval '111 minutes' AS c) x" \
+		-c "INSERT INTO ccr.ticket_status_history SELECT ticket_id, created_at, 'new' FROM ccr.tickets WHERE ticket_id LIKE 'up%'" \
+		-c "UPDATE ccr.contacts SET ticket_id = 'up' || (1 + source_id::int % 400) WHERE source = 'up' AND source_id::int % 7 = 0" >/dev/null
+}
+late_ticket() {
+	psql -qX -d "$1" -v ON_ERROR_STOP=1 -c "INSERT INTO ccr.tickets (ticket_id, channel, queue, status, created_at, first_reply_at, agent_replies)
+		VALUES ('late1', 'email', 'support', 'open', '2026-03-18 10:00-04', '2026-03-18 11:00-04', 1)" >/dev/null
+}
+
 # The KPI views as text, 0.2.0 columns only, in a fixed order.
 dump_views() {
 	psql -qAtX -d "$1" -v ON_ERROR_STOP=1 <<'SQL'
@@ -62,7 +80,9 @@ SELECT v, md5(string_agg(t, E'\n' ORDER BY t)), count(*) FROM (
 	SELECT 'kpi_daily_live', x::text FROM ccr.kpi_daily_live x UNION ALL
 	SELECT 'kpi_agent_daily_live', x::text FROM ccr.kpi_agent_daily_live x UNION ALL
 	SELECT 'staffing_hourly', x::text FROM ccr.staffing_hourly x UNION ALL
-	SELECT 'channel_mix_daily', x::text FROM ccr.channel_mix_daily x) z
+	SELECT 'channel_mix_daily', x::text FROM ccr.channel_mix_daily x UNION ALL
+	SELECT 'ticket_kpi_daily', x::text FROM ccr.ticket_kpi_daily x UNION ALL
+	SELECT 'ticket_kpi_daily_rollup', x::text FROM ccr.ticket_kpi_daily_rollup x) z
 GROUP BY v ORDER BY v;
 SQL
 }
@@ -74,17 +94,19 @@ q() { psql -qAtX -d "$db" -v ON_ERROR_STOP=1 "$@"; }
 psql -qX -d "$fresh" -v ON_ERROR_STOP=1 -c "CREATE EXTENSION ccr_metrics" -c "SELECT ccr.set_timezone('America/New_York')" >/dev/null
 load_contacts "$fresh"; late_contacts "$fresh"
 q -c "CREATE EXTENSION ccr_metrics VERSION '0.2.0'" -c "SELECT ccr.set_timezone('America/New_York')" >/dev/null
-copy_contacts up; qa "$db"
+copy_contacts up; qa "$db"; tickets "$db"
 q -c "SELECT count(*) FROM ccr.refresh_kpis()" >/dev/null
 q -c "GRANT USAGE ON SCHEMA ccr TO kpi_upgrade_bi" -c "GRANT SELECT ON ccr.kpi_daily, ccr.kpi_hourly TO kpi_upgrade_bi" \
-	-c "GRANT SELECT ON ccr.kpi_daily_rollup TO kpi_upgrade_bi" \
+	-c "GRANT SELECT ON ccr.kpi_daily_rollup, ccr.ticket_kpi_daily, ccr.ticket_kpi_daily_rollup TO kpi_upgrade_bi" \
 	-c "CREATE VIEW public.my_queue_days AS SELECT day, queue, sum(offered) AS offered FROM ccr.kpi_daily GROUP BY 1, 2"
-copy_contacts late		# after the last 0.2.0 refresh: not in the rollups
+copy_contacts late; late_ticket "$db"		# after the last 0.2.0 refresh: not in the rollups
 before=$(dump_views "$db")
 mine_before=$(q -c "SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM public.my_queue_days x")
 contacts=$(q -c "SELECT count(*) FROM ccr.contacts")
 stored=$(q -c "SELECT sum(contacts) FROM ccr.kpi_daily_rollup")
-echo "kpi_upgrade: 0.2.0: $contacts contacts, $stored of them in the stored rollups"
+tickets_n=$(q -c "SELECT count(*) FROM ccr.tickets")
+tickets_stored=$(q -c "SELECT sum(created) FROM ccr.ticket_kpi_daily_rollup")
+echo "kpi_upgrade: 0.2.0: $contacts contacts, $stored of them in the stored rollups; $tickets_n tickets, $tickets_stored of them stored"
 
 # --- the update
 q -c "ALTER EXTENSION ccr_metrics UPDATE TO '0.3.0'" 2>&1 | grep -v '^$' || true
@@ -94,19 +116,21 @@ check "a user's view over ccr.kpi_daily reads the same" \
 	"$([ "$mine_before" = "$(q -c "SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM public.my_queue_days x")" ] && echo ok)"
 check "grants on the BI views and on a rollup are kept" "$([ "$(q -c "SELECT has_table_privilege('kpi_upgrade_bi', 'ccr.kpi_daily', 'SELECT')
 	AND has_table_privilege('kpi_upgrade_bi', 'ccr.kpi_hourly', 'SELECT') AND has_table_privilege('kpi_upgrade_bi', 'ccr.kpi_daily_rollup', 'SELECT')
+	AND has_table_privilege('kpi_upgrade_bi', 'ccr.ticket_kpi_daily', 'SELECT') AND has_table_privilege('kpi_upgrade_bi', 'ccr.ticket_kpi_daily_rollup', 'SELECT')
 	AND NOT has_table_privilege('kpi_upgrade_bi', 'ccr.kpi_monthly', 'SELECT')")" = t ] && echo ok)"
 check "the rollups are tables, no 0.2.0 materialized view is left" "$([ "$(q -c "SELECT string_agg(relname || ':' || relkind::text, ',' ORDER BY relname) FROM pg_class
 	WHERE relnamespace = 'ccr'::regnamespace AND (relname IN ('kpi_hourly_rollup', 'kpi_daily_rollup', 'kpi_monthly_rollup', 'kpi_agent_daily_rollup',
-		'quality_agent_daily_rollup', 'channel_mix_daily_rollup') OR relname LIKE '%\_020')")" = \
-	"kpi_agent_daily_rollup:r,kpi_daily_rollup:r,kpi_hourly_rollup:r,kpi_monthly_rollup:r,quality_agent_daily_rollup:r" ] && echo ok)"
+		'quality_agent_daily_rollup', 'channel_mix_daily_rollup', 'ticket_kpi_daily_rollup') OR relname LIKE '%\_020')")" = \
+	"kpi_agent_daily_rollup:r,kpi_daily_rollup:r,kpi_hourly_rollup:r,kpi_monthly_rollup:r,quality_agent_daily_rollup:r,ticket_kpi_daily_rollup:r" ] && echo ok)"
 check "a rebuild is due" "$([ "$(q -c "SELECT bool_and(rebuild_due = 'upgraded from 0.2.0') FROM ccr.kpi_refresh_status")" = t ] && echo ok)"
 out=$(q -c "SELECT count(*) FROM ccr.refresh_kpis()" 2>&1)
 check "the first refresh rebuilds" "$([[ $out == *"rebuilding every rollup (upgraded from 0.2.0)"* ]] && echo ok)"
-check "after it, the rollups hold every contact, late ones too" \
-	"$([ "$(q -c "SELECT sum(contacts) FROM ccr.kpi_daily_rollup")" = "$contacts" ] && [ "$(q -c "SELECT count(*) FROM ccr.kpi_refresh_status WHERE rebuild_due IS NOT NULL")" = 0 ] && echo ok)"
+check "after it, the rollups hold every contact and ticket, late ones too" \
+	"$([ "$(q -c "SELECT sum(contacts) FROM ccr.kpi_daily_rollup")" = "$contacts" ] && [ "$(q -c "SELECT sum(created) FROM ccr.ticket_kpi_daily_rollup")" = "$tickets_n" ] \
+	   && [ "$(q -c "SELECT count(*) FROM ccr.kpi_refresh_status WHERE rebuild_due IS NOT NULL")" = 0 ] && echo ok)"
 
-# --- a fresh 0.3.0 install with the same contacts and evaluations
-qa "$fresh"
+# --- a fresh 0.3.0 install with the same contacts, evaluations and tickets
+qa "$fresh"; tickets "$fresh"; late_ticket "$fresh"
 psql -qX -d "$fresh" -c "SELECT count(*) FROM ccr.refresh_kpis()" >/dev/null
 check "every KPI view (all columns, live views too) equals a fresh 0.3.0 install" \
 	"$(diff <(dump_all "$fresh") <(dump_all "$db") >&2 && echo ok)"
@@ -114,9 +138,10 @@ check "every KPI view (all columns, live views too) equals a fresh 0.3.0 install
 # --- and it keeps working: a new contact shows at once and after a refresh
 for d in $db $fresh; do
 	psql -qX -d "$d" -v ON_ERROR_STOP=1 -c "INSERT INTO ccr.contacts (source, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s)
-		VALUES ('new', 'support', 'agent001', 'C000042', '2026-03-10 15:00-04', '2026-03-10 15:00:07-04', '2026-03-10 15:06-04', 'answered', 353)" >/dev/null
+		VALUES ('new', 'support', 'agent001', 'C000042', '2026-03-10 15:00-04', '2026-03-10 15:00:07-04', '2026-03-10 15:06-04', 'answered', 353)" \
+		-c "UPDATE ccr.tickets SET status = 'solved', first_solved_at = created_at + interval '2 days', solved_at = created_at + interval '2 days' WHERE ticket_id IN ('up5', 'late1')" >/dev/null
 done
-check "a new contact: the upgraded database equals the fresh one in real time" "$(diff <(dump_all "$fresh") <(dump_all "$db") >&2 && echo ok)"
+check "a new contact and two solved tickets: the upgraded database equals the fresh one in real time" "$(diff <(dump_all "$fresh") <(dump_all "$db") >&2 && echo ok)"
 q -c "SELECT count(*) FROM ccr.refresh_kpis()" >/dev/null
 check "and after a refresh" "$(diff <(dump_all "$fresh") <(dump_all "$db") >&2 && echo ok)"
 

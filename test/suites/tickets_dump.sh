@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # pg_dump keeps the business calendars (without duplicating the extension's own
 # 'default' calendar), the tickets and their status history; the restored
-# database computes the same business time and the same ccr.ticket_metrics.
+# database computes the same business time and the same ccr.ticket_metrics,
+# and keeps the stored ticket rollup (ccr.ticket_kpi_daily the same in real
+# time, and after a refresh of both).
 set -euo pipefail
 db=ccr_tickets_dump; db2=ccr_tickets_restore
 dropdb --if-exists "$db" 2>/dev/null; dropdb --if-exists "$db2" 2>/dev/null
@@ -22,6 +24,11 @@ INSERT INTO ccr.ticket_status_history
 SELECT ticket_id, created_at, 'new' FROM ccr.tickets
 UNION ALL SELECT ticket_id, first_reply_at, 'pending' FROM ccr.tickets
 UNION ALL SELECT ticket_id, solved_at, 'solved' FROM ccr.tickets;
+SELECT count(*) FROM ccr.refresh_kpis();
+-- after the refresh: pending in the dump
+INSERT INTO ccr.tickets (ticket_id, channel, queue, calendar, created_at, first_reply_at, status, agent_replies)
+VALUES ('late', 'email', 'q1', 'ny', '2026-06-03 10:00-04', '2026-06-03 12:00-04', 'open', 1);
+UPDATE ccr.tickets SET status = 'open', reopens = 1 WHERE ticket_id = 't7';
 SQL
 pg_dump -Fc -f "$CCR_WORK/tickets_dump.pgc" "$db"
 createdb "$db2"
@@ -32,10 +39,16 @@ for q in "SELECT md5(string_agg(c::text, ',' ORDER BY name)) FROM ccr.calendars 
 		 "SELECT md5(string_agg(h::text, ',' ORDER BY calendar, day)) FROM ccr.calendar_holidays h" \
 		 "SELECT md5(string_agg(t::text, ',' ORDER BY ticket_id)) FROM ccr.tickets t" \
 		 "SELECT md5(string_agg(h::text, ',' ORDER BY ticket_id, at)) FROM ccr.ticket_status_history h" \
-		 "SELECT md5(string_agg(m::text, ',' ORDER BY ticket_id)) FROM ccr.ticket_metrics m"; do
+		 "SELECT md5(string_agg(m::text, ',' ORDER BY ticket_id)) FROM ccr.ticket_metrics m" \
+		 "SELECT md5(string_agg(r::text, ',' ORDER BY r::text)) FROM ccr.ticket_kpi_daily_rollup r" \
+		 "SELECT md5(string_agg(v::text, ',' ORDER BY v::text)) FROM ccr.ticket_kpi_daily v"; do
 	a=$(psql -qAtX -d "$db" -c "$q"); b=$(psql -qAtX -d "$db2" -c "$q")
 	echo "identical after restore: $([ "$a" = "$b" ] && echo yes || echo NO): $q"; [ "$a" = "$b" ] || fail=1
 done
+q="SELECT md5(string_agg(v::text, ',' ORDER BY v::text)) FROM ccr.ticket_kpi_daily v"
+a=$(psql -qAtX -d "$db" -c "SELECT count(*) FROM ccr.refresh_kpis()" -c "$q" | tail -1)
+b=$(psql -qAtX -d "$db2" -c "SELECT count(*) FROM ccr.refresh_kpis()" -c "$q" | tail -1)
+echo "ccr.ticket_kpi_daily identical after a refresh of both: $([ "$a" = "$b" ] && echo yes || echo NO)"; [ "$a" = "$b" ] || fail=1
 n=$(psql -qAtX -d "$db2" -c "SELECT count(*) FROM ccr.calendars WHERE name = 'default'")
 echo "'default' calendars after restore: $n (want 1)"; [ "$n" = 1 ] || fail=1
 n=$(psql -qAtX -d "$db2" -c "SELECT count(*) FROM ccr.calendar_hours WHERE calendar = 'default'")

@@ -148,14 +148,14 @@ FROM ccr.contacts ORDER BY contact_id LIMIT 1000000;
 CREATE TEMP TABLE loads (capture boolean, wall_ms numeric, cpu_ms numeric, load text);
 SELECT 'SELECT (bench.time($x$INSERT INTO ccr.contacts (source, channel, queue, agent, customer, offered_at, answered_at, ended_at, outcome, talk_s, hold_s, acw_s, resolved, fcr, csat_score, csat_scale, nps_score) SELECT * FROM bench.staged$x$)).*' AS load_sql \gset
 -- each round in a transaction that is rolled back; off = the same table with
--- its capture trigger disabled
+-- its capture triggers (contact keys, ticket keys) disabled
 BEGIN; :load_sql \gset
 ROLLBACK; INSERT INTO loads VALUES (true, :wall_ms, :cpu_ms, bench.load());
-BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert; :load_sql \gset
+BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert, DISABLE TRIGGER ccr_kpi_capture_tickets_insert; :load_sql \gset
 ROLLBACK; INSERT INTO loads VALUES (false, :wall_ms, :cpu_ms, bench.load());
 BEGIN; :load_sql \gset
 ROLLBACK; INSERT INTO loads VALUES (true, :wall_ms, :cpu_ms, bench.load());
-BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert; :load_sql \gset
+BEGIN; ALTER TABLE ccr.contacts DISABLE TRIGGER ccr_kpi_capture_insert, DISABLE TRIGGER ccr_kpi_capture_tickets_insert; :load_sql \gset
 ROLLBACK; INSERT INTO loads VALUES (false, :wall_ms, :cpu_ms, bench.load());
 SELECT * FROM loads;
 SELECT round(100 * ((SELECT min(cpu_ms) FROM loads WHERE capture) / (SELECT min(cpu_ms) FROM loads WHERE NOT capture) - 1), 1) AS capture_overhead_cpu_pct,

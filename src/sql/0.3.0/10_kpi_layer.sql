@@ -83,6 +83,25 @@ INSERT INTO ccr.kpi_rollups (rollup, refresh_order) VALUES
 	('kpi_hourly_rollup', 10), ('kpi_daily_rollup', 20), ('kpi_monthly_rollup', 30),
 	('kpi_agent_daily_rollup', 40), ('quality_agent_daily_rollup', 50);
 
+-- The grants users gave on a 0.2.0 materialized view old_name (renamed
+-- <name>_020), given again on the table <name> that replaces it; used by
+-- the 0.3.0 fragments, dropped by src/sql/views/99_cleanup.sql.
+CREATE FUNCTION ccr.kpi_copy_grants(old_name text) RETURNS void
+	LANGUAGE plpgsql
+	AS $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN SELECT a.grantee, a.privilege_type, a.is_grantable
+			 FROM pg_class c, aclexplode(c.relacl) a
+			 WHERE c.oid = format('ccr.%I', old_name)::regclass AND a.grantee <> c.relowner
+	LOOP
+		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(old_name, -4),
+					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
+					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+	END LOOP;
+END $$;
+
 -- The 0.2.0 materialized views become tables of the same name and columns
 -- (repeat-contact FCR counts appended), keeping their rows and grants; the
 -- views reading them are re-pointed by src/sql/views, and the old
@@ -92,7 +111,6 @@ INSERT INTO ccr.kpi_rollups (rollup, refresh_order) VALUES
 DO $$
 DECLARE
 	m record;
-	g record;
 BEGIN
 	FOR m IN SELECT * FROM (VALUES
 			('kpi_hourly_rollup', 'bucket timestamptz NOT NULL, queue text, channel text NOT NULL',
@@ -127,15 +145,9 @@ BEGIN
 	FROM ccr.quality_agent_daily_rollup_020;
 
 	-- the grants users gave on the materialized views
-	FOR g IN SELECT c.relname, a.grantee, a.privilege_type, a.is_grantable
-			 FROM pg_class c, aclexplode(c.relacl) a
-			 WHERE c.relnamespace = 'ccr'::regnamespace AND c.relname LIKE '%\_020'
-				   AND c.relkind = 'm' AND a.grantee <> c.relowner
-	LOOP
-		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(g.relname, -4),
-					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
-					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-	END LOOP;
+	PERFORM ccr.kpi_copy_grants(c.relname)
+	FROM pg_class c
+	WHERE c.relnamespace = 'ccr'::regnamespace AND c.relname LIKE '%\_020' AND c.relkind = 'm';
 END $$;
 
 COMMENT ON TABLE ccr.kpi_hourly_rollup IS 'KPI summaries per local hour (ccr.timezone()), queue and channel, kept up to date by key by ccr.refresh_kpis(); merge rows with ccr.rollup() for any coarser grain';

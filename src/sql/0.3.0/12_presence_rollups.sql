@@ -41,8 +41,6 @@ INSERT INTO ccr.kpi_rollups (rollup, refresh_order) VALUES ('agent_occupancy_dai
 -- with its rows and grants; ccr.kpi_agent_daily is re-pointed by
 -- src/sql/views, and the old one is dropped by src/sql/views/99_cleanup.sql.
 DO $$
-DECLARE
-	g record;
 BEGIN
 	ALTER MATERIALIZED VIEW ccr.agent_occupancy_daily_rollup RENAME TO agent_occupancy_daily_rollup_020;
 	ALTER INDEX ccr.agent_occupancy_daily_rollup_key RENAME TO agent_occupancy_daily_rollup_020_key;
@@ -55,14 +53,7 @@ BEGIN
 	SELECT day, agent, logged_in_s, paused_s, available_s, handled, handle_s, occupancy
 	FROM ccr.agent_occupancy_daily_rollup_020;
 
-	FOR g IN SELECT c.relname, a.grantee, a.privilege_type, a.is_grantable
-			 FROM pg_class c, aclexplode(c.relacl) a
-			 WHERE c.oid = 'ccr.agent_occupancy_daily_rollup_020'::regclass AND a.grantee <> c.relowner
-	LOOP
-		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(g.relname, -4),
-					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
-					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-	END LOOP;
+	PERFORM ccr.kpi_copy_grants('agent_occupancy_daily_rollup_020');
 END $$;
 COMMENT ON TABLE ccr.agent_occupancy_daily_rollup IS 'ccr.agent_occupancy_daily (logged-in, paused, available and handle seconds, occupancy per local day and agent) as of the last ccr.refresh_kpis(), kept up to date by key; read by ccr.kpi_agent_daily.occupancy';
 SELECT pg_catalog.pg_extension_config_dump('ccr.agent_occupancy_daily_rollup', '');
@@ -93,8 +84,6 @@ SELECT pg_catalog.pg_extension_config_dump('ccr.kpi_pending_queue_presence', '')
 INSERT INTO ccr.kpi_rollups (rollup, refresh_order) VALUES ('queue_presence_hourly', 70);
 
 DO $$
-DECLARE
-	g record;
 BEGIN
 	ALTER MATERIALIZED VIEW ccr.queue_presence_hourly RENAME TO queue_presence_hourly_020;
 	ALTER INDEX ccr.queue_presence_hourly_key RENAME TO queue_presence_hourly_020_key;
@@ -104,14 +93,7 @@ BEGIN
 		CONSTRAINT queue_presence_hourly_key UNIQUE (bucket, queue));
 	INSERT INTO ccr.queue_presence_hourly SELECT bucket, queue, logged_in_s, covered_s FROM ccr.queue_presence_hourly_020;
 
-	FOR g IN SELECT c.relname, a.grantee, a.privilege_type, a.is_grantable
-			 FROM pg_class c, aclexplode(c.relacl) a
-			 WHERE c.oid = 'ccr.queue_presence_hourly_020'::regclass AND a.grantee <> c.relowner
-	LOOP
-		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(g.relname, -4),
-					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
-					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-	END LOOP;
+	PERFORM ccr.kpi_copy_grants('queue_presence_hourly_020');
 END $$;
 COMMENT ON TABLE ccr.queue_presence_hourly IS
 	'per local hour and queue with presence data: logged-in agent-seconds of queue members (ADDMEMBER..REMOVEMEMBER, paused included) and the seconds of the hour the data covers; kept up to date by key by ccr.refresh_kpis()';

@@ -32,8 +32,6 @@ ON CONFLICT (rollup) DO UPDATE SET refresh_order = EXCLUDED.refresh_order;
 -- with its rows and grants; ccr.ticket_kpi_daily is re-pointed by
 -- src/sql/views, and the old one is dropped by src/sql/views/99_cleanup.sql.
 DO $$
-DECLARE
-	g record;
 BEGIN
 	ALTER MATERIALIZED VIEW ccr.ticket_kpi_daily_rollup RENAME TO ticket_kpi_daily_rollup_020;
 	ALTER INDEX ccr.ticket_kpi_daily_rollup_key RENAME TO ticket_kpi_daily_rollup_020_key;
@@ -52,14 +50,7 @@ BEGIN
 		   agent_replies_of, contacts, csat_hits, csat_responses
 	FROM ccr.ticket_kpi_daily_rollup_020;
 
-	FOR g IN SELECT c.relname, a.grantee, a.privilege_type, a.is_grantable
-			 FROM pg_class c, aclexplode(c.relacl) a
-			 WHERE c.oid = 'ccr.ticket_kpi_daily_rollup_020'::regclass AND a.grantee <> c.relowner
-	LOOP
-		EXECUTE format('GRANT %s ON ccr.%I TO %s%s', g.privilege_type, left(g.relname, -4),
-					   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END,
-					   CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-	END LOOP;
+	PERFORM ccr.kpi_copy_grants('ticket_kpi_daily_rollup_020');
 END $$;
 COMMENT ON TABLE ccr.ticket_kpi_daily_rollup IS
 	'ticket KPI summaries per local day (ccr.timezone()) of creation, queue and channel: counts and duration summaries (ccr.rollup them for any period); solved_that_day counts solves by solve day, for the backlog; kept up to date by key by ccr.refresh_kpis()';

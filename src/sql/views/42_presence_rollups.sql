@@ -262,26 +262,7 @@ $q$, changed_rows)
 $fn$;
 COMMENT ON FUNCTION ccr.kpi_presence_changes_sql(text) IS 'internal: the statement that logs the occupancy keys (agent, day range) of the changed presence events a query over a trigger''s transition tables returns (agent, queue, at, event)';
 
-DO $do$
-DECLARE
-	cols CONSTANT text := 'agent, queue, at, event';
-BEGIN
-	EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ccr.kpi_capture_presence() RETURNS trigger
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-	AS $body$
-BEGIN
-	IF TG_OP = 'INSERT' THEN %s;
-	ELSIF TG_OP = 'DELETE' THEN %s;
-	ELSE %s;
-	END IF;
-	RETURN NULL;
-END $body$$f$,
-		ccr.kpi_presence_changes_sql(format('SELECT %s FROM ccr_new_rows', cols)),
-		ccr.kpi_presence_changes_sql(format('SELECT %s FROM ccr_old_rows', cols)),
-		ccr.kpi_presence_changes_sql(format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', cols, cols)));
-END $do$;
+SELECT ccr.kpi_define_capture('kpi_capture_presence', 'ccr.kpi_presence_changes_sql', 'agent, queue, at, event');
 REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_presence() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_capture_presence() IS 'internal: statement trigger on ccr.agent_presence_events logging the occupancy keys a statement changed (generated from ccr.kpi_presence_changes_sql())';
 

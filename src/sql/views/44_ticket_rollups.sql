@@ -161,40 +161,14 @@ WHERE coalesce(t.calendar, 'default') IN (SELECT x.name FROM (%s) x)$q$, names)
 $fn$;
 COMMENT ON FUNCTION ccr.kpi_ticket_calendar_sql(text) IS 'internal: the statement that logs the created-day key of every ticket on the calendars whose names a query over a trigger''s transition tables returns';
 
-DO $do$
-DECLARE
-	cols CONSTANT text := 'ticket_id, queue, channel, created_at, status, solved_at, first_solved_at, closed_at';
-	f record;
-	ins text;
-	del text;
-	upd text;
-BEGIN
-	-- (table, trigger function, statement generator, the columns it reads)
-	FOR f IN SELECT * FROM (VALUES
-			('kpi_capture_tickets', 'ccr.kpi_ticket_changes_sql', cols),
-			('kpi_capture_ticket_contacts', 'ccr.kpi_ticket_of_sql', 'ticket_id'),
-			('kpi_capture_ticket_history', 'ccr.kpi_ticket_of_sql', 'ticket_id'),
-			('kpi_capture_ticket_calendars', 'ccr.kpi_ticket_calendar_sql', 'name'),
-			('kpi_capture_ticket_calendar_rows', 'ccr.kpi_ticket_calendar_sql', 'calendar AS name')) x(fn, gen, c)
-	LOOP
-		EXECUTE format('SELECT %s($1), %s($2), %s($3)', f.gen, f.gen, f.gen) INTO ins, del, upd
-			USING format('SELECT %s FROM ccr_new_rows', f.c), format('SELECT %s FROM ccr_old_rows', f.c),
-				  format('SELECT %s FROM ccr_old_rows UNION ALL SELECT %s FROM ccr_new_rows', f.c, f.c);
-		EXECUTE format($f$
-CREATE OR REPLACE FUNCTION ccr.%I() RETURNS trigger
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp
-	AS $body$
-BEGIN
-	IF TG_OP = 'INSERT' THEN %s;
-	ELSIF TG_OP = 'DELETE' THEN %s;
-	ELSE %s;
-	END IF;
-	RETURN NULL;
-END $body$$f$, f.fn, ins, del, upd);
-		EXECUTE format('REVOKE EXECUTE ON FUNCTION ccr.%I() FROM PUBLIC', f.fn);
-	END LOOP;
-END $do$;
+-- (trigger function, statement generator, the columns it reads)
+SELECT ccr.kpi_define_capture(fn, gen, c)
+FROM (VALUES ('kpi_capture_tickets', 'ccr.kpi_ticket_changes_sql',
+			  'ticket_id, queue, channel, created_at, status, solved_at, first_solved_at, closed_at'),
+			 ('kpi_capture_ticket_contacts', 'ccr.kpi_ticket_of_sql', 'ticket_id'),
+			 ('kpi_capture_ticket_history', 'ccr.kpi_ticket_of_sql', 'ticket_id'),
+			 ('kpi_capture_ticket_calendars', 'ccr.kpi_ticket_calendar_sql', 'name'),
+			 ('kpi_capture_ticket_calendar_rows', 'ccr.kpi_ticket_calendar_sql', 'calendar AS name')) x(fn, gen, c);
 COMMENT ON FUNCTION ccr.kpi_capture_tickets() IS 'internal: statement trigger on ccr.tickets logging the ticket rollup keys a statement changed (generated from ccr.kpi_ticket_changes_sql())';
 COMMENT ON FUNCTION ccr.kpi_capture_ticket_contacts() IS 'internal: statement trigger on ccr.contacts logging the created-day keys of the tickets of the changed contacts with a ticket_id';
 COMMENT ON FUNCTION ccr.kpi_capture_ticket_history() IS 'internal: statement trigger on ccr.ticket_status_history logging the created-day keys of the changed rows'' tickets';
@@ -258,7 +232,7 @@ BEGIN
 	-- after a bulk load, one pass over every ticket is cheaper than most
 	-- keys one by one
 	IF NOT rebuild AND (SELECT count(*) FROM ccr._ticket_pending_keys)
-					   > greatest(1000, (SELECT count(*) / 4 FROM ccr.ticket_kpi_daily_rollup)) THEN
+					   > greatest(1000, ccr.kpi_estimated_rows('ccr.ticket_kpi_daily_rollup') / 4) THEN
 		rebuild := true;
 	END IF;
 	IF rebuild THEN

@@ -33,3 +33,6 @@ BEGIN
 		END;
 	END IF;
 END $$;
+
+-- the 0.3.0 upgrade's helper
+DROP FUNCTION IF EXISTS ccr.kpi_copy_grants(text);

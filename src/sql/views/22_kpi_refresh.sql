@@ -34,13 +34,17 @@ logged_fcr AS (
 	FROM customers cu, p, ccr.contacts n
 	WHERE (SELECT yes FROM few) AND n.customer = cu.customer
 		  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window),
+-- (rows this transaction wrote are left out of the range: the statements
+-- that wrote them logged their keys; a bulk load's own rows were most of
+-- what the scan returned)
 touched AS MATERIALIZED (
 	SELECT c.offered_at, c.queue, c.channel, c.agent FROM changed c
 	UNION ALL
 	SELECT n.offered_at, n.queue, n.channel, n.agent
 	FROM (SELECT min(first_at) AS lo, max(last_at) AS hi FROM customers) span, p, ccr.contacts n
 	WHERE NOT (SELECT yes FROM few) AND n.customer IS NOT NULL
-		  AND n.offered_at >= span.lo - p.fcr_window AND n.offered_at <= span.hi + p.fcr_window),
+		  AND n.offered_at >= span.lo - p.fcr_window AND n.offered_at <= span.hi + p.fcr_window
+		  AND n.xmin <> pg_catalog.xid(pg_catalog.pg_current_xact_id())),
 logged_hours AS (
 	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel)
 	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel FROM touched t, p),

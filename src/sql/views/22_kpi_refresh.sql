@@ -176,9 +176,9 @@ COMMENT ON FUNCTION ccr.kpi_capture_settings() IS 'internal: row trigger on ccr.
 CREATE OR REPLACE TRIGGER ccr_kpi_capture_settings AFTER INSERT OR UPDATE OR DELETE ON ccr.settings
 	FOR EACH ROW EXECUTE FUNCTION ccr.kpi_capture_settings();
 
--- Trigger functions fire whoever writes; nobody calls them directly.
-REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_contacts(), ccr.kpi_capture_qa(), ccr.kpi_capture_truncate(),
-	ccr.kpi_capture_settings() FROM PUBLIC;
+-- Trigger functions fire whoever writes; nobody calls them directly (those
+-- of ccr.kpi_define_capture are revoked there).
+REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_truncate(), ccr.kpi_capture_settings() FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Refresh.

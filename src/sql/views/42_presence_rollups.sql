@@ -263,7 +263,6 @@ $fn$;
 COMMENT ON FUNCTION ccr.kpi_presence_changes_sql(text) IS 'internal: the statement that logs the occupancy keys (agent, day range) of the changed presence events a query over a trigger''s transition tables returns (agent, queue, at, event)';
 
 SELECT ccr.kpi_define_capture('kpi_capture_presence', 'ccr.kpi_presence_changes_sql', 'agent, queue, at, event');
-REVOKE EXECUTE ON FUNCTION ccr.kpi_capture_presence() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_capture_presence() IS 'internal: statement trigger on ccr.agent_presence_events logging the occupancy keys a statement changed (generated from ccr.kpi_presence_changes_sql())';
 
 -- A changed alias moves whole histories between agents, a TRUNCATE empties

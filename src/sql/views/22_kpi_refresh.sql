@@ -12,55 +12,66 @@
 -- it; those are logged in ccr.kpi_pending_fcr (their keys stay: the
 -- refresh updates the FCR counts of their keys by the change of their
 -- flags).  Contacts of other transactions still open are not seen, but those
--- log their own keys.  A statement of more than
--- kpi_customer_log_limit customers (a bulk load) logs the keys of every
--- contact with a customer within the window of its period instead: one
--- range scan rather than a probe per customer.
+-- log their own keys.  A statement of more than kpi_customer_log_limit
+-- changed rows (a bulk load) logs the keys of every contact with a customer
+-- within the window of its period instead: one range scan rather than a
+-- probe per customer.
+--
+-- The transition rows are read where each part needs them, not copied into
+-- a CTE first, and each set of keys is made distinct on its own: on a bulk
+-- load of 1M contacts the copy, a hash of every customer (only its count
+-- was used) and one sort of the agent-day keys of every row were most of
+-- the capture's time.
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_changes_sql(changed_rows text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $fn$
 SELECT format($q$
-WITH changed AS MATERIALIZED (%s),
-p AS (SELECT tz, fcr_window FROM ccr.kpi_params()),
-customers AS (
-	SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
-	FROM changed c WHERE c.customer IS NOT NULL GROUP BY c.customer),
-few AS (SELECT count(*) <= ccr.setting('kpi_customer_log_limit', '10000')::bigint AS yes FROM customers),
+WITH p AS (SELECT tz, fcr_window FROM ccr.kpi_params()),
+span AS (
+	SELECT count(*) > ccr.setting('kpi_customer_log_limit', '10000')::bigint AS bulk,
+		   min(c.offered_at) FILTER (WHERE c.customer IS NOT NULL) AS lo,
+		   max(c.offered_at) FILTER (WHERE c.customer IS NOT NULL) AS hi
+	FROM (%1$s) c),
 -- their neighbours keep their keys: only their flags are pending
 logged_fcr AS (
 	INSERT INTO ccr.kpi_pending_fcr (contact_id)
 	SELECT DISTINCT n.contact_id
-	FROM customers cu, p, ccr.contacts n
-	WHERE (SELECT yes FROM few) AND n.customer = cu.customer
+	FROM (SELECT c.customer, min(c.offered_at) AS first_at, max(c.offered_at) AS last_at
+		  FROM (%1$s) c WHERE c.customer IS NOT NULL AND NOT (SELECT bulk FROM span) GROUP BY c.customer) cu,
+		 p, ccr.contacts n
+	WHERE n.customer = cu.customer
 		  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window),
 -- (rows this transaction wrote are left out of the range: the statements
 -- that wrote them logged their keys; a bulk load's own rows were most of
 -- what the scan returned)
-touched AS MATERIALIZED (
-	SELECT c.offered_at, c.queue, c.channel, c.agent FROM changed c
-	UNION ALL
+neighbours AS (
 	SELECT n.offered_at, n.queue, n.channel, n.agent
-	FROM (SELECT min(first_at) AS lo, max(last_at) AS hi FROM customers) span, p, ccr.contacts n
-	WHERE NOT (SELECT yes FROM few) AND n.customer IS NOT NULL
+	FROM span, p, ccr.contacts n
+	WHERE span.bulk AND n.customer IS NOT NULL
 		  AND n.offered_at >= span.lo - p.fcr_window AND n.offered_at <= span.hi + p.fcr_window
 		  AND n.xmin <> pg_catalog.xid(pg_catalog.pg_current_xact_id())),
 logged_hours AS (
 	INSERT INTO ccr.kpi_pending_hours (bucket, queue, channel)
-	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel FROM touched t, p),
+	SELECT DISTINCT date_trunc('hour', t.offered_at, p.tz), t.queue, t.channel
+	FROM (SELECT c.offered_at, c.queue, c.channel FROM (%1$s) c
+		  UNION ALL SELECT n.offered_at, n.queue, n.channel FROM neighbours n) t, p),
 -- occupancy (src/sql/views/42_presence_rollups.sql): the agent's day of answered_at
 logged_occupancy AS (
 	INSERT INTO ccr.kpi_pending_occupancy (agent, from_day, to_day)
-	SELECT DISTINCT c.agent, (c.answered_at AT TIME ZONE p.tz)::date, (c.answered_at AT TIME ZONE p.tz)::date
-	FROM changed c, p WHERE c.agent IS NOT NULL AND c.answered_at IS NOT NULL)
+	SELECT o.agent, o.day, o.day
+	FROM (SELECT DISTINCT c.agent, (c.answered_at AT TIME ZONE p.tz)::date AS day
+		  FROM (%1$s) c, p WHERE c.agent IS NOT NULL AND c.answered_at IS NOT NULL) o)
 INSERT INTO ccr.kpi_pending_agent_days (day, agent)
-SELECT (t.offered_at AT TIME ZONE p.tz)::date, t.agent FROM touched t, p WHERE t.agent IS NOT NULL
-UNION
--- QA evaluations of the changed contacts count on the contact's day, or on
--- their own when the contact is gone
-SELECT (d.at AT TIME ZONE p.tz)::date, e.agent
-FROM changed c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
-	 CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) d(at), p
+SELECT DISTINCT (t.offered_at AT TIME ZONE p.tz)::date, t.agent
+FROM (SELECT c.offered_at, c.agent FROM (%1$s) c WHERE c.agent IS NOT NULL
+	  UNION ALL SELECT n.offered_at, n.agent FROM neighbours n WHERE n.agent IS NOT NULL
+	  -- QA evaluations of the changed contacts count on the contact's day, or
+	  -- on their own when the contact is gone
+	  UNION ALL
+	  SELECT d.at, e.agent
+	  FROM (%1$s) c JOIN ccr.qa_evaluations e ON e.contact_id = c.contact_id
+		   CROSS JOIN LATERAL (VALUES (c.offered_at), (e.evaluated_at)) d(at)) t, p
 $q$, changed_rows)
 $fn$;
 COMMENT ON FUNCTION ccr.kpi_contact_changes_sql(text) IS 'internal: the statement that logs the hour and agent-day keys of the changed contacts a query over a trigger''s transition tables returns (contact_id, offered_at, queue, channel, agent, customer, answered_at), and of their repeat-contact FCR neighbours; run by the trigger itself, which alone sees the transition tables';
@@ -353,12 +364,14 @@ BEGIN
 	CREATE TEMP TABLE kpi_hour_keys (bucket timestamptz, queue text, channel text) ON COMMIT DROP;
 	CREATE TEMP TABLE kpi_agent_keys (day date, agent text) ON COMMIT DROP;
 	CREATE TEMP TABLE kpi_fcr_ids (contact_id bigint) ON COMMIT DROP;
-	WITH gone AS (DELETE FROM ccr.kpi_pending_hours RETURNING bucket, queue, channel)
-	INSERT INTO kpi_hour_keys SELECT DISTINCT * FROM gone;
-	WITH gone AS (DELETE FROM ccr.kpi_pending_agent_days RETURNING day, agent)
-	INSERT INTO kpi_agent_keys SELECT DISTINCT * FROM gone;
-	WITH gone AS (DELETE FROM ccr.kpi_pending_fcr RETURNING contact_id)
-	INSERT INTO kpi_fcr_ids SELECT DISTINCT * FROM gone;
+	-- the three logs in one statement (one snapshot): a statement's agent-day
+	-- keys are consumed with its hour keys and FCR neighbours (see kpi_flagged)
+	WITH gone_hours AS (DELETE FROM ccr.kpi_pending_hours RETURNING bucket, queue, channel),
+	gone_agent_days AS (DELETE FROM ccr.kpi_pending_agent_days RETURNING day, agent),
+	gone_fcr AS (DELETE FROM ccr.kpi_pending_fcr RETURNING contact_id),
+	hour_keys AS (INSERT INTO kpi_hour_keys SELECT DISTINCT * FROM gone_hours),
+	agent_keys AS (INSERT INTO kpi_agent_keys SELECT DISTINCT * FROM gone_agent_days)
+	INSERT INTO kpi_fcr_ids SELECT DISTINCT * FROM gone_fcr;
 	-- and the contacts within the window of those, as this refresh sees
 	-- them: two transactions writing contacts of one customer at once do
 	-- not see each other's at capture, but each logs its own
@@ -372,13 +385,33 @@ BEGIN
 			  AND n.offered_at >= cu.first_at - p.fcr_window AND n.offered_at <= cu.last_at + p.fcr_window;
 	ANALYZE kpi_hour_keys, kpi_agent_keys, kpi_fcr_ids;
 
-	-- The contacts of the changed keys and those pending for their flags,
+	-- The contacts of the changed hours and those pending for their flags,
 	-- flagged in one statement: the rollups and ccr.kpi_first_contacts are
 	-- written from this one snapshot.
 	CREATE TEMP TABLE kpi_flagged ON COMMIT DROP AS
-	SELECT c.*, date_trunc('hour', c.offered_at, p.tz) AS hour_bucket, (c.offered_at AT TIME ZONE p.tz)::date AS local_day
+	SELECT c.*, date_trunc('hour', c.offered_at, p.tz) AS hour_bucket, (c.offered_at AT TIME ZONE p.tz)::date AS local_day,
+		   true AS fresh
 	FROM ccr.kpi_params() p
 		 CROSS JOIN LATERAL %1$s c;
+	-- The other contacts of the changed agent-days keep the flags the
+	-- rollups count (ccr.kpi_first_contacts): a change to a contact logs its
+	-- hour key, and one to its FCR neighbours logs it (or, in a bulk
+	-- statement, its hour key), and those were consumed with the agent-day
+	-- keys.  Their index probes were most of a refresh's time.
+	INSERT INTO kpi_flagged
+	SELECT x.*, f.contact_id IS NOT NULL, coalesce(f.resolved, false), date_trunc('hour', x.offered_at, p.tz),
+		   (x.offered_at AT TIME ZONE p.tz)::date, false
+	FROM kpi_agent_keys k
+		 CROSS JOIN ccr.kpi_params() p
+		 CROSS JOIN LATERAL (
+			 SELECT x.* FROM ccr.contacts x
+			 WHERE x.agent = k.agent AND x.offered_at >= k.day::timestamp AT TIME ZONE p.tz
+				   AND x.offered_at < ccr.kpi_read_until('agent_day', k.day::timestamp AT TIME ZONE p.tz, p.tz)
+				   AND (x.offered_at AT TIME ZONE p.tz)::date = k.day
+			 OFFSET 0) x
+		 LEFT JOIN ccr.kpi_first_contacts f ON f.contact_id = x.contact_id
+	-- (NOT IN: one hash of the flagged, whatever the planner guesses of the keys)
+	WHERE x.contact_id NOT IN (SELECT g.contact_id FROM kpi_flagged g);
 	ANALYZE kpi_flagged;
 
 	DELETE FROM ccr.kpi_hourly_rollup r USING kpi_hour_keys k
@@ -398,8 +431,9 @@ BEGIN
 		   c.resolved_first_contact::integer - coalesce(o.resolved, false)::integer AS d_resolved
 	FROM kpi_flagged c LEFT JOIN ccr.kpi_first_contacts o ON o.contact_id = c.contact_id
 		 CROSS JOIN ccr.kpi_params() p
-	WHERE c.first_contact IS DISTINCT FROM (o.contact_id IS NOT NULL)
-		  OR c.resolved_first_contact IS DISTINCT FROM coalesce(o.resolved, false);
+	WHERE c.fresh
+		  AND (c.first_contact IS DISTINCT FROM (o.contact_id IS NOT NULL)
+			   OR c.resolved_first_contact IS DISTINCT FROM coalesce(o.resolved, false));
 	UPDATE ccr.kpi_hourly_rollup r
 	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
 	FROM (SELECT bucket, queue, channel, sum(d_first) AS d_first, sum(d_resolved) AS d_resolved
@@ -464,10 +498,10 @@ BEGIN
 	-- and rows of contacts gone from a changed hour go
 	DELETE FROM ccr.kpi_first_contacts f USING kpi_hour_keys k
 	WHERE f.bucket = k.bucket AND f.queue IS NOT DISTINCT FROM k.queue AND f.channel = k.channel;
-	DELETE FROM ccr.kpi_first_contacts f USING kpi_flagged c WHERE f.contact_id = c.contact_id;
+	DELETE FROM ccr.kpi_first_contacts f USING kpi_flagged c WHERE f.contact_id = c.contact_id AND c.fresh;
 	INSERT INTO ccr.kpi_first_contacts
 	SELECT c.contact_id, c.hour_bucket, c.queue, c.channel, c.local_day, c.agent, c.resolved_first_contact
-	FROM kpi_flagged c WHERE c.first_contact;
+	FROM kpi_flagged c WHERE c.first_contact AND c.fresh;
 	matview := 'ccr.kpi_agent_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('kpi_agent_daily_rollup', t0);
 	RETURN NEXT;
@@ -498,13 +532,6 @@ $f$, ccr.kpi_flagged_contacts_sql($q$c.contact_id IN (
 				WHERE x.offered_at >= k.bucket AND x.offered_at < k.bucket + interval '2 hours' AND x.channel = k.channel
 					  AND (x.queue = k.queue OR (k.queue IS NULL AND x.queue IS NULL))
 					  AND date_trunc('hour', x.offered_at, p.tz) = k.bucket
-				OFFSET 0) x
-			UNION
-			SELECT x.contact_id FROM kpi_agent_keys k CROSS JOIN LATERAL (
-				SELECT x.contact_id FROM ccr.contacts x
-				WHERE x.agent = k.agent AND x.offered_at >= k.day::timestamp AT TIME ZONE p.tz
-					  AND x.offered_at < ccr.kpi_read_until('agent_day', k.day::timestamp AT TIME ZONE p.tz, p.tz)
-					  AND (x.offered_at AT TIME ZONE p.tz)::date = k.day
 				OFFSET 0) x
 			UNION
 			SELECT i.contact_id FROM kpi_fcr_ids i)$q$),

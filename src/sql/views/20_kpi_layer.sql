@@ -643,13 +643,22 @@ CREATE OR REPLACE FUNCTION ccr.kpi_live_buckets(grain text)
 	AS $$
 WITH p AS (SELECT tz FROM ccr.kpi_params()),
 span AS (SELECT min(c.offered_at) AS lo, max(c.offered_at) AS hi FROM ccr.contacts c)
--- every zone's offsets are multiples of 15 minutes: each local hour starts
--- on a quarter of an absolute hour
-SELECT DISTINCT date_trunc(grain, t, p.tz), (date_trunc(grain, t, p.tz) AT TIME ZONE p.tz)::date,
-	   ccr.kpi_bucket_end(grain, date_trunc(grain, t, p.tz), p.tz)
+SELECT b.bucket, (b.bucket AT TIME ZONE p.tz)::date, ccr.kpi_bucket_end(grain, b.bucket, p.tz)
 FROM span, p,
-	 generate_series(date_trunc('hour', span.lo), span.hi,
-					 CASE grain WHEN 'hour' THEN interval '15 minutes' ELSE interval '1 hour' END) t
+	 LATERAL (
+		 -- every zone's offsets are multiples of 15 minutes: the local hours
+		 -- are the date_trunc of every quarter of an absolute hour; days and
+		 -- months come from their local noons (distinct: a zone may skip a
+		 -- whole day), one row each instead of one per hour of the history
+		 SELECT DISTINCT date_trunc('hour', t, p.tz) AS bucket
+		 FROM generate_series(date_trunc('hour', span.lo), span.hi, interval '15 minutes') t
+		 WHERE grain = 'hour'
+		 UNION ALL
+		 SELECT DISTINCT date_trunc(grain, (d + interval '12 hours') AT TIME ZONE p.tz, p.tz)
+		 FROM generate_series(date_trunc(CASE grain WHEN 'month' THEN 'month' ELSE 'day' END, span.lo AT TIME ZONE p.tz),
+							  span.hi AT TIME ZONE p.tz,
+							  CASE grain WHEN 'month' THEN interval '1 month' ELSE interval '1 day' END) d
+		 WHERE grain <> 'hour') b
 $$;
 COMMENT ON FUNCTION ccr.kpi_live_buckets(text) IS 'internal: every local bucket (hour, day or month in ccr.timezone()) from the first to the last contact, with its local date and where it ends';
 

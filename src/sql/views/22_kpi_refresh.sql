@@ -386,19 +386,21 @@ BEGIN
 	ANALYZE kpi_hour_keys, kpi_agent_keys, kpi_fcr_ids;
 
 	-- The contacts of the changed hours and those pending for their flags,
-	-- flagged in one statement: the rollups and ccr.kpi_first_contacts are
-	-- written from this one snapshot.
+	-- flagged, and the other contacts of the changed agent-days with the
+	-- flags the rollups count (ccr.kpi_first_contacts): a change to a
+	-- contact logs its hour key, and one to its FCR neighbours logs them (or,
+	-- in a bulk statement, their hour keys), and those were consumed with the
+	-- agent-day keys, so their flags did not change.  (Their index probes were
+	-- most of a refresh's time.)  One statement: the rollups and
+	-- ccr.kpi_first_contacts are written from this one snapshot.
 	CREATE TEMP TABLE kpi_flagged ON COMMIT DROP AS
-	SELECT c.*, date_trunc('hour', c.offered_at, p.tz) AS hour_bucket, (c.offered_at AT TIME ZONE p.tz)::date AS local_day,
-		   true AS fresh
-	FROM ccr.kpi_params() p
-		 CROSS JOIN LATERAL %1$s c;
-	-- The other contacts of the changed agent-days keep the flags the
-	-- rollups count (ccr.kpi_first_contacts): a change to a contact logs its
-	-- hour key, and one to its FCR neighbours logs it (or, in a bulk
-	-- statement, its hour key), and those were consumed with the agent-day
-	-- keys.  Their index probes were most of a refresh's time.
-	INSERT INTO kpi_flagged
+	WITH fresh AS MATERIALIZED (
+		SELECT c.*, date_trunc('hour', c.offered_at, p.tz) AS hour_bucket, (c.offered_at AT TIME ZONE p.tz)::date AS local_day,
+			   true AS fresh
+		FROM ccr.kpi_params() p
+			 CROSS JOIN LATERAL %1$s c)
+	SELECT * FROM fresh
+	UNION ALL
 	SELECT x.*, f.contact_id IS NOT NULL, coalesce(f.resolved, false), date_trunc('hour', x.offered_at, p.tz),
 		   (x.offered_at AT TIME ZONE p.tz)::date, false
 	FROM kpi_agent_keys k
@@ -411,7 +413,7 @@ BEGIN
 			 OFFSET 0) x
 		 LEFT JOIN ccr.kpi_first_contacts f ON f.contact_id = x.contact_id
 	-- (NOT IN: one hash of the flagged, whatever the planner guesses of the keys)
-	WHERE x.contact_id NOT IN (SELECT g.contact_id FROM kpi_flagged g);
+	WHERE x.contact_id NOT IN (SELECT g.contact_id FROM fresh g);
 	ANALYZE kpi_flagged;
 
 	DELETE FROM ccr.kpi_hourly_rollup r USING kpi_hour_keys k

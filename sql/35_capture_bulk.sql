@@ -1,4 +1,4 @@
--- The capture's bulk path: a statement of more changed rows than
+-- The capture's bulk path: a statement of more customers than
 -- kpi_customer_log_limit logs the keys of every contact within the FCR
 -- window of its period (one range scan), leaving out the rows its own
 -- transaction wrote (their statements logged them).  Statements that are

@@ -13,23 +13,30 @@
 -- refresh updates the FCR counts of their keys by the change of their
 -- flags).  Contacts of other transactions still open are not seen, but those
 -- log their own keys.  A statement of more than kpi_customer_log_limit
--- changed rows (a bulk load) logs the keys of every contact with a customer
--- within the window of its period instead: one range scan rather than a
--- probe per customer.
+-- customers (a bulk load; counted among its first 10 times as many rows)
+-- logs the keys of every contact with a customer within the window of its
+-- period instead: one range scan rather than a probe per customer.
 --
 -- The transition rows are read where each part needs them, not copied into
 -- a CTE first, and each set of keys is made distinct on its own: on a bulk
--- load of 1M contacts the copy, a hash of every customer (only its count
--- was used) and one sort of the agent-day keys of every row were most of
--- the capture's time.
+-- load of 1M contacts the copy, the ranges of every customer (only their
+-- count was used) and one sort of the agent-day keys of every row were most
+-- of the capture's time.
 CREATE OR REPLACE FUNCTION ccr.kpi_contact_changes_sql(changed_rows text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $fn$
 SELECT format($q$
 WITH p AS (SELECT tz, fcr_window FROM ccr.kpi_params()),
+limits AS (SELECT ccr.setting('kpi_customer_log_limit', '10000')::bigint AS customers),
+-- (the customers are counted only when the rows are more than the limit,
+-- and among the first ten times as many rows: the count only picks the
+-- cheaper path, both log every key that changed)
 span AS (
-	SELECT count(*) > ccr.setting('kpi_customer_log_limit', '10000')::bigint AS bulk,
+	SELECT CASE WHEN count(*) <= (SELECT l.customers FROM limits l) THEN false
+				ELSE (SELECT count(DISTINCT f.customer)
+					  FROM (SELECT c.customer FROM (%1$s) c LIMIT (SELECT 10 * l.customers FROM limits l)) f)
+					 > (SELECT l.customers FROM limits l) END AS bulk,
 		   min(c.offered_at) FILTER (WHERE c.customer IS NOT NULL) AS lo,
 		   max(c.offered_at) FILTER (WHERE c.customer IS NOT NULL) AS hi
 	FROM (%1$s) c),

@@ -133,4 +133,30 @@ FROM (VALUES ('America/New_York'), ('Australia/Lord_Howe'), ('Asia/Kathmandu')) 
 			  WHERE date_trunc(g, t, z) > bb.b) n
 GROUP BY 1, 2 ORDER BY 1, 2;
 
+-- the local buckets the _live views read, against every quarter hour's
+-- bucket from the first to the last contact (a whole year: each zone's
+-- daylight saving changes, Lord Howe's half-hour one); none missing, and
+-- the extra ones start after the last contact
+BEGIN;
+INSERT INTO ccr.contacts (source, queue, channel, offered_at, outcome)
+VALUES ('c34z', 'support', 'voice', '2025-11-02 10:05+00', 'abandoned'), ('c34z', 'support', 'voice', '2026-11-12 17:20+00', 'abandoned');
+CREATE TEMP TABLE bucket_checks (z text, missing bigint, extra_in_span bigint, duplicated bigint);
+DO $$
+DECLARE z text;
+BEGIN
+	FOREACH z IN ARRAY ARRAY['America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Asia/Tehran'] LOOP
+		PERFORM ccr.set_timezone(z);
+		INSERT INTO bucket_checks
+		WITH s AS (SELECT min(offered_at) AS lo, max(offered_at) AS hi FROM ccr.contacts),
+		ref AS (SELECT DISTINCT date_trunc('hour', t, z) AS b
+				FROM s, generate_series(date_trunc('hour', s.lo), s.hi, interval '15 minutes') t),
+		got AS (SELECT bucket FROM ccr.kpi_live_buckets('hour'))
+		SELECT z, (SELECT count(*) FROM ref WHERE b NOT IN (SELECT bucket FROM got)),
+			   (SELECT count(*) FROM got, s WHERE bucket <= s.hi AND bucket NOT IN (SELECT b FROM ref)),
+			   (SELECT count(*) - count(DISTINCT bucket) FROM got);
+	END LOOP;
+END $$;
+SELECT * FROM bucket_checks ORDER BY z;
+ROLLBACK;
+
 SELECT regress.reset_model();

@@ -318,13 +318,14 @@ CREATE OR REPLACE FUNCTION ccr.kpi_period_delta_sql(grain text, rollup text) RET
 	AS $f$
 SELECT format($q$UPDATE %2$s r
 	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
-	FROM (SELECT g.bucket, d.queue, d.channel, sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
-		  FROM kpi_fcr_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g
-		  WHERE g.grain = %1$L GROUP BY g.bucket, d.queue, d.channel) d
-	WHERE r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
+	FROM (SELECT g.bucket, (g.bucket AT TIME ZONE p.tz)::date AS day, d.queue, d.channel,
+				 sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
+		  FROM kpi_fcr_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g CROSS JOIN ccr.kpi_params() p
+		  WHERE g.grain = %1$L GROUP BY g.bucket, p.tz, d.queue, d.channel) d
+	WHERE r.%3$I = d.day AND r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
 		  AND NOT EXISTS (SELECT 1 FROM kpi_period_keys k
 						  WHERE k.grain = %1$L AND k.bucket = d.bucket AND k.queue IS NOT DISTINCT FROM d.queue
-								AND k.channel = d.channel)$q$, grain, rollup)
+								AND k.channel = d.channel)$q$, grain, rollup, CASE grain WHEN 'day' THEN 'day' ELSE 'month' END)
 $f$;
 COMMENT ON FUNCTION ccr.kpi_period_delta_sql(text, text) IS 'internal: SQL text of the refresh''s update of the FCR counts of a day or month rollup by the flag differences of the hours below it';
 
@@ -443,6 +444,9 @@ BEGIN
 	WHERE c.fresh
 		  AND (c.first_contact IS DISTINCT FROM (o.contact_id IS NOT NULL)
 			   OR c.resolved_first_contact IS DISTINCT FROM coalesce(o.resolved, false));
+	-- (its size known, the updates below probe the rollups' keys instead of
+	-- reading a rollup whole)
+	ANALYZE kpi_fcr_deltas;
 	UPDATE ccr.kpi_hourly_rollup r
 	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
 	FROM (SELECT bucket, queue, channel, sum(d_first) AS d_first, sum(d_resolved) AS d_resolved
@@ -458,12 +462,15 @@ BEGIN
 	-- stored hours (not the current ones: those add changes this refresh did
 	-- not consume, and the flag changes below would then count twice), those
 	-- above hours with changed flags only take the differences
+	-- (day: the local date of the bucket, which the rollups' unique keys
+	-- start with; matched on bucket alone their rows were read whole)
 	CREATE TEMP TABLE kpi_period_keys ON COMMIT DROP AS
-	SELECT DISTINCT g.grain, g.bucket, k.queue, k.channel
-	FROM kpi_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g;
+	SELECT DISTINCT g.grain, g.bucket, (g.bucket AT TIME ZONE p.tz)::date AS day, k.queue, k.channel
+	FROM kpi_hour_keys k CROSS JOIN LATERAL ccr.kpi_periods_of(k.bucket) g CROSS JOIN ccr.kpi_params() p;
 	t0 := clock_timestamp();
 	DELETE FROM ccr.kpi_daily_rollup r USING kpi_period_keys k
-	WHERE k.grain = 'day' AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
+	WHERE k.grain = 'day' AND r.day = k.day AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue
+		  AND r.channel = k.channel;
 	INSERT INTO ccr.kpi_daily_rollup
 	SELECT k.bucket, (k.bucket AT TIME ZONE p.tz)::date, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p
@@ -476,7 +483,8 @@ BEGIN
 
 	t0 := clock_timestamp();
 	DELETE FROM ccr.kpi_monthly_rollup r USING kpi_period_keys k
-	WHERE k.grain = 'month' AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue AND r.channel = k.channel;
+	WHERE k.grain = 'month' AND r.month = k.day AND r.bucket = k.bucket AND r.queue IS NOT DISTINCT FROM k.queue
+		  AND r.channel = k.channel;
 	INSERT INTO ccr.kpi_monthly_rollup
 	SELECT (k.bucket AT TIME ZONE p.tz)::date, k.bucket, k.queue, k.channel, s.*
 	FROM kpi_period_keys k CROSS JOIN ccr.kpi_params() p

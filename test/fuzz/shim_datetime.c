@@ -108,7 +108,8 @@ tm2timestamp(struct pg_tm *tm, fsec_t fsec, int *tzp, Timestamp *dt)
 	int64		days = days_from_civil(tm->tm_year, tm->tm_mon, tm->tm_mday) - EPOCH_DIFF_DAYS;
 	int64		t;
 
-	if (days < -3000000 || days > 110000000)
+	/* as the backend: out of range, not an overflow (INT64_MAX is 106,751,991 days) */
+	if (days < -3000000 || days > 106751989)
 		return -1;
 	t = days * USECS_PER_DAY + ((int64) tm->tm_hour * 3600 + tm->tm_min * 60 + tm->tm_sec) * USECS_PER_SEC + fsec;
 	if (tzp)

@@ -316,16 +316,17 @@ COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuil
 CREATE OR REPLACE FUNCTION ccr.kpi_period_delta_sql(grain text, rollup text) RETURNS text
 	LANGUAGE sql IMMUTABLE
 	AS $f$
+-- (a day or month rollup's local date column is named as its grain)
 SELECT format($q$UPDATE %2$s r
 	SET first_contacts = r.first_contacts + d.d_first, resolved_first_contacts = r.resolved_first_contacts + d.d_resolved
 	FROM (SELECT g.bucket, (g.bucket AT TIME ZONE p.tz)::date AS day, d.queue, d.channel,
 				 sum(d.d_first) AS d_first, sum(d.d_resolved) AS d_resolved
 		  FROM kpi_fcr_deltas d CROSS JOIN LATERAL ccr.kpi_periods_of(d.bucket) g CROSS JOIN ccr.kpi_params() p
 		  WHERE g.grain = %1$L GROUP BY g.bucket, p.tz, d.queue, d.channel) d
-	WHERE r.%3$I = d.day AND r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
+	WHERE r.%1$I = d.day AND r.bucket = d.bucket AND r.queue IS NOT DISTINCT FROM d.queue AND r.channel = d.channel
 		  AND NOT EXISTS (SELECT 1 FROM kpi_period_keys k
 						  WHERE k.grain = %1$L AND k.bucket = d.bucket AND k.queue IS NOT DISTINCT FROM d.queue
-								AND k.channel = d.channel)$q$, grain, rollup, CASE grain WHEN 'day' THEN 'day' ELSE 'month' END)
+								AND k.channel = d.channel)$q$, grain, rollup)
 $f$;
 COMMENT ON FUNCTION ccr.kpi_period_delta_sql(text, text) IS 'internal: SQL text of the refresh''s update of the FCR counts of a day or month rollup by the flag differences of the hours below it';
 

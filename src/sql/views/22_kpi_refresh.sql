@@ -310,6 +310,23 @@ END $$;
 REVOKE EXECUTE ON FUNCTION ccr.kpi_lock() FROM PUBLIC;
 COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuilds, and holds the settings still until commit';
 
+-- After a refresh the logs are near empty: plans that read them should know
+-- it.  When autovacuum is on one of them, ANALYZE would wait for it a
+-- deadlock_timeout and then cancel it; the refresh skips the ANALYZE instead
+-- (autovacuum leaves a row count of its own; the next refresh analyzes).
+CREATE OR REPLACE FUNCTION ccr.kpi_analyze_logs() RETURNS void
+	LANGUAGE plpgsql VOLATILE
+	AS $$
+BEGIN
+	LOCK TABLE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr
+		IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
+	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr;
+EXCEPTION WHEN lock_not_available THEN
+	NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION ccr.kpi_analyze_logs() FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_analyze_logs() IS 'internal: analyzes the pending logs after a refresh, unless autovacuum (or anything else) holds one of them';
+
 -- The refresh's update of the days or months above hours whose contacts
 -- only changed FCR flags (kpi_fcr_deltas) by the sum of the differences;
 -- periods rolled up again (kpi_period_keys) take none.
@@ -536,8 +553,7 @@ BEGIN
 	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
 	RETURN NEXT;
 
-	-- the logs are near empty now: plans that read them should know it
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr;
+	PERFORM ccr.kpi_analyze_logs();
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_tickets(false);

@@ -314,18 +314,17 @@ COMMENT ON FUNCTION ccr.kpi_lock() IS 'internal: serializes refreshes and rebuil
 -- it.  When autovacuum is on one of them, ANALYZE would wait for it a
 -- deadlock_timeout and then cancel it; the refresh skips the ANALYZE instead
 -- (autovacuum leaves a row count of its own; the next refresh analyzes).
-CREATE OR REPLACE FUNCTION ccr.kpi_analyze_logs() RETURNS void
+CREATE OR REPLACE FUNCTION ccr.kpi_analyze_unheld(VARIADIC rels regclass[]) RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	AS $$
 BEGIN
-	LOCK TABLE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr
-		IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
-	ANALYZE ccr.kpi_pending_hours, ccr.kpi_pending_agent_days, ccr.kpi_pending_fcr;
+	EXECUTE format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE NOWAIT', array_to_string(rels, ', '));
+	EXECUTE format('ANALYZE %s', array_to_string(rels, ', '));
 EXCEPTION WHEN lock_not_available THEN
 	NULL;
 END $$;
-REVOKE EXECUTE ON FUNCTION ccr.kpi_analyze_logs() FROM PUBLIC;
-COMMENT ON FUNCTION ccr.kpi_analyze_logs() IS 'internal: analyzes the pending logs after a refresh, unless autovacuum (or anything else) holds one of them';
+REVOKE EXECUTE ON FUNCTION ccr.kpi_analyze_unheld(regclass[]) FROM PUBLIC;
+COMMENT ON FUNCTION ccr.kpi_analyze_unheld(regclass[]) IS 'internal: analyzes the tables (the pending logs after a refresh) unless autovacuum, or anything else, holds one of them';
 
 -- The refresh's update of the days or months above hours whose contacts
 -- only changed FCR flags (kpi_fcr_deltas) by the sum of the differences;
@@ -553,7 +552,7 @@ BEGIN
 	seconds := ccr.kpi_note_refresh('quality_agent_daily_rollup', t0);
 	RETURN NEXT;
 
-	PERFORM ccr.kpi_analyze_logs();
+	PERFORM ccr.kpi_analyze_unheld('ccr.kpi_pending_hours', 'ccr.kpi_pending_agent_days', 'ccr.kpi_pending_fcr');
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_queue_presence(false);
 	RETURN QUERY SELECT * FROM ccr.kpi_refresh_tickets(false);

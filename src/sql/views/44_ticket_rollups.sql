@@ -256,7 +256,7 @@ BEGIN
 		FROM kpi_ticket_keys k CROSS JOIN ccr.kpi_params() p
 			 CROSS JOIN LATERAL (%2$s) s;
 	END IF;
-	ANALYZE ccr.kpi_pending_ticket_days;
+	PERFORM ccr.kpi_analyze_unheld('ccr.kpi_pending_ticket_days');
 	matview := 'ccr.ticket_kpi_daily_rollup'::regclass;
 	seconds := ccr.kpi_note_refresh('ticket_kpi_daily_rollup', t0);
 	RETURN NEXT;

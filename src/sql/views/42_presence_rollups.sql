@@ -2,9 +2,9 @@
 -- ===================== presence rollups: definitions, capture, refresh =====================
 -- ccr.agent_occupancy_daily_rollup (storage in src/sql/0.3.0/12_presence_rollups.sql)
 -- is kept by (local day, agent) key.  Its reference is the 0.2.0 view
--- ccr.agent_occupancy_daily; one key is recomputed by
--- ccr.agent_occupancy_key(day, agent), the same computation restricted to
--- that agent and day.  Keys come from
+-- ccr.agent_occupancy_daily; pending keys are recomputed by
+-- ccr.agent_occupancy_keys(days, agents), the same computation restricted to
+-- those agents and days.  Keys come from
 --   - contacts: the local day of answered_at and the agent (the contacts
 --     capture, ccr.kpi_contact_changes_sql());
 --   - presence events: an event changes its agent's state from its instant
@@ -102,98 +102,135 @@ FROM pause_at pa JOIN ccr.agent_presence_events e
 END $$;
 COMMENT ON FUNCTION ccr.kpi_presence_seed(text[], timestamptz) IS 'internal: the presence events of the given logged names before an instant that decide the state at it (latest membership event per queue, latest login event, pause events of the latest pause instant)';
 
--- One (local day, agent) row of ccr.agent_occupancy_daily, or none: the
--- view's computation over the agent's seed events at the start of the day,
--- its events of the day and the instant of its next event after it.
+-- The (local day, agent) rows of ccr.agent_occupancy_daily for a set of
+-- keys (none for a key whose agent has neither presence nor answered
+-- contacts that day): the view's computation over each agent's seed events
+-- at the start of the day, its events of the day and the instant of its
+-- next event after it, for all keys in one statement (a refresh's hundred
+-- agent-days cost one plan run, not one each).  Index probes per key only.
 -- Runs with its caller's rights: the refresh (owner) and, per agent-day,
--- ccr.kpi_agent_daily_live (through ccr.kpi_occupancy_live).
-CREATE OR REPLACE FUNCTION ccr.agent_occupancy_key(key_day date, key_agent text)
-	RETURNS TABLE (logged_in_s double precision, paused_s double precision, available_s double precision,
-				   handled bigint, handle_s double precision, occupancy double precision)
+-- ccr.kpi_agent_daily_live (through ccr.agent_occupancy_key).
+CREATE OR REPLACE FUNCTION ccr.agent_occupancy_keys(key_days date[], key_agents text[])
+	RETURNS TABLE (day date, agent text, logged_in_s double precision, paused_s double precision,
+				   available_s double precision, handled bigint, handle_s double precision,
+				   occupancy double precision)
 	LANGUAGE plpgsql STABLE
-	ROWS 1
 	SET search_path = pg_catalog, pg_temp
 	SET jit = off
 	SET plan_cache_mode = force_generic_plan
 	AS $$
+#variable_conflict use_column
 BEGIN
 	RETURN QUERY
-WITH p AS (SELECT x.tz, ccr.kpi_presence_names(key_agent) AS names, ccr.kpi_presence_data_end() AS data_end
-		   FROM ccr.kpi_params() x),
-b AS (SELECT key_day::timestamp AT TIME ZONE p.tz AS d0,
-			 (key_day::timestamp + interval '1 day') AT TIME ZONE p.tz AS d1
-	  FROM p),
+WITH k AS (SELECT DISTINCT u.day, u.agent FROM unnest(key_days, key_agents) u(day, agent)),
+-- per agent, once: its logged names, and whether they have any event (most
+-- agents of a center without Asterisk have none: no probes for them)
+a AS MATERIALIZED (
+	SELECT d.agent, n.names, EXISTS (SELECT 1 FROM ccr.agent_presence_events e WHERE e.agent = ANY (n.names)) AS present
+	FROM (SELECT DISTINCT k.agent FROM k) d CROSS JOIN LATERAL (SELECT ccr.kpi_presence_names(d.agent) AS names) n),
+p AS MATERIALIZED (
+	SELECT k.day AS k_day, k.agent AS k_agent, x.tz, a.names, a.present,
+		   k.day::timestamp AT TIME ZONE x.tz AS d0, (k.day::timestamp + interval '1 day') AT TIME ZONE x.tz AS d1,
+		   de.data_end
+	FROM k JOIN a ON a.agent = k.agent, ccr.kpi_params() x, (SELECT ccr.kpi_presence_data_end() AS data_end) de),
 ev AS (
-	SELECT s.queue, s.at, s.event FROM p, b, LATERAL ccr.kpi_presence_seed(p.names, b.d0) s
+	SELECT p.k_day, p.k_agent, s.queue, s.at, s.event
+	FROM p, LATERAL ccr.kpi_presence_seed(p.names, p.d0) s WHERE p.present
 	UNION ALL
-	SELECT e.queue, e.at, e.event
-	FROM p, b, ccr.agent_presence_events e
-	WHERE e.agent = ANY (p.names) AND e.at >= b.d0 AND e.at < b.d1
-		  AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN',
-						  'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')),
+	SELECT p.k_day, p.k_agent, e.queue, e.at, e.event
+	FROM p CROSS JOIN LATERAL (
+		SELECT e.queue, e.at, e.event FROM ccr.agent_presence_events e
+		WHERE e.agent = ANY (p.names) AND e.at >= p.d0 AND e.at < p.d1
+			  AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN',
+							  'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')) e
+	WHERE p.present),
 after AS (
-	SELECT min(l.at) AS at
-	FROM p, b, unnest(p.names) n(name) CROSS JOIN LATERAL (
+	SELECT p.k_day, p.k_agent, min(l.at) AS at
+	FROM p, unnest(p.names) n(name) CROSS JOIN LATERAL (
 		SELECT e.at FROM ccr.agent_presence_events e
-		WHERE e.agent = n.name AND e.at >= b.d1
+		WHERE e.agent = n.name AND e.at >= p.d1
 			  AND e.event IN ('ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN',
 							  'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
-		ORDER BY e.at LIMIT 1) l),
--- from here as ccr.agent_states (one agent)
+		ORDER BY e.at LIMIT 1) l
+	WHERE p.present
+	GROUP BY p.k_day, p.k_agent),
+-- from here as ccr.agent_states, per key
 deltas AS (
-	SELECT ev.at,
+	SELECT ev.k_day, ev.k_agent, ev.at,
 		   (ev.event = 'ADDMEMBER')::int
-			 - coalesce(lag((ev.event = 'ADDMEMBER')::int) OVER (PARTITION BY ev.queue ORDER BY ev.at, ev.event), 0) AS d_member,
+			 - coalesce(lag((ev.event = 'ADDMEMBER')::int)
+						OVER (PARTITION BY ev.k_day, ev.k_agent, ev.queue ORDER BY ev.at, ev.event), 0) AS d_member,
 		   0 AS d_login, NULL::boolean AS paused
 	FROM ev WHERE ev.event IN ('ADDMEMBER', 'REMOVEMEMBER')
 	UNION ALL
-	SELECT ev.at, 0,
+	SELECT ev.k_day, ev.k_agent, ev.at, 0,
 		   (ev.event IN ('AGENTLOGIN', 'AGENTCALLBACKLOGIN'))::int
-			 - coalesce(lag((ev.event IN ('AGENTLOGIN', 'AGENTCALLBACKLOGIN'))::int) OVER (ORDER BY ev.at, ev.event), 0),
+			 - coalesce(lag((ev.event IN ('AGENTLOGIN', 'AGENTCALLBACKLOGIN'))::int)
+						OVER (PARTITION BY ev.k_day, ev.k_agent ORDER BY ev.at, ev.event), 0),
 		   NULL
 	FROM ev WHERE ev.event IN ('AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF')
 	UNION ALL
-	SELECT ev.at, 0, 0, ev.event IN ('PAUSE', 'PAUSEALL')
+	SELECT ev.k_day, ev.k_agent, ev.at, 0, 0, ev.event IN ('PAUSE', 'PAUSEALL')
 	FROM ev WHERE ev.event IN ('PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL')
 	UNION ALL
 	-- the next instant after the day: only where the day's last state ends
-	SELECT after.at, 0, 0, NULL FROM after WHERE after.at IS NOT NULL
+	SELECT after.k_day, after.k_agent, after.at, 0, 0, NULL FROM after WHERE after.at IS NOT NULL
 ), instants AS (
-	SELECT d.at, sum(d.d_member) AS d_member, sum(d.d_login) AS d_login, bool_or(d.paused) AS paused
-	FROM deltas d GROUP BY d.at
+	SELECT d.k_day, d.k_agent, d.at, sum(d.d_member) AS d_member, sum(d.d_login) AS d_login,
+		   bool_or(d.paused) AS paused
+	FROM deltas d GROUP BY d.k_day, d.k_agent, d.at
 ), running AS (
-	SELECT i.at, sum(i.d_member) OVER w AS queues, sum(i.d_login) OVER w AS logins, i.paused,
+	SELECT i.k_day, i.k_agent, i.at, sum(i.d_member) OVER w AS queues, sum(i.d_login) OVER w AS logins, i.paused,
 		   count(i.paused) OVER w AS pause_grp, lead(i.at) OVER w AS next_at
 	FROM instants i
-	WINDOW w AS (ORDER BY i.at)
+	WINDOW w AS (PARTITION BY i.k_day, i.k_agent ORDER BY i.at)
 ), states AS (
-	SELECT r.at AS state_from, r.next_at AS state_until, (r.queues > 0 OR r.logins > 0) AS logged_in,
-		   coalesce(first_value(r.paused) OVER (PARTITION BY r.pause_grp ORDER BY r.at), false) AS paused
+	SELECT r.k_day, r.k_agent, r.at AS state_from, r.next_at AS state_until,
+		   (r.queues > 0 OR r.logins > 0) AS logged_in,
+		   coalesce(first_value(r.paused) OVER (PARTITION BY r.k_day, r.k_agent, r.pause_grp ORDER BY r.at), false)
+			 AS paused
 	FROM running r
 ), pieces AS (
-	SELECT extract(epoch FROM least(coalesce(st.state_until, greatest(p.data_end, st.state_from)), b.d1)
-							  - greatest(st.state_from, b.d0))::float8 AS secs,
+	SELECT st.k_day, st.k_agent,
+		   extract(epoch FROM least(coalesce(st.state_until, greatest(p.data_end, st.state_from)), p.d1)
+							  - greatest(st.state_from, p.d0))::float8 AS secs,
 		   st.paused
-	FROM states st, p, b
+	FROM states st JOIN p ON p.k_day = st.k_day AND p.k_agent = st.k_agent
 	WHERE st.logged_in
 ), pres AS (
-	SELECT sum(x.secs) AS logged_in_s, coalesce(sum(x.secs) FILTER (WHERE x.paused), 0) AS paused_s
+	SELECT x.k_day, x.k_agent, sum(x.secs) AS logged_in_s, coalesce(sum(x.secs) FILTER (WHERE x.paused), 0) AS paused_s
 	FROM pieces x WHERE x.secs > 0
-	HAVING count(*) > 0
+	GROUP BY x.k_day, x.k_agent
 ), h AS (
-	SELECT count(*) AS handled, sum(coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) AS handle_s
-	FROM ccr.contacts c, p, b
-	WHERE c.agent = key_agent AND c.answered_at IS NOT NULL
-		  AND c.answered_at >= b.d0 - interval '3 hours' AND c.answered_at < b.d1 + interval '3 hours'
-		  AND (c.answered_at AT TIME ZONE p.tz)::date = key_day
-	HAVING count(*) > 0
+	SELECT p.k_day, p.k_agent, hh.handled, hh.handle_s
+	FROM p CROSS JOIN LATERAL (
+		SELECT count(*) AS handled, sum(coalesce(c.talk_s, 0) + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) AS handle_s
+		FROM ccr.contacts c
+		WHERE c.agent = p.k_agent AND c.answered_at IS NOT NULL
+			  AND c.answered_at >= p.d0 - interval '3 hours' AND c.answered_at < p.d1 + interval '3 hours'
+			  AND (c.answered_at AT TIME ZONE p.tz)::date = p.k_day) hh
+	WHERE hh.handled > 0
 )
-SELECT pres.logged_in_s, pres.paused_s, pres.logged_in_s - pres.paused_s,
+SELECT p.k_day, p.k_agent, pres.logged_in_s, pres.paused_s, pres.logged_in_s - pres.paused_s,
 	   coalesce(h.handled, 0), coalesce(h.handle_s, 0)::float8,
 	   coalesce(h.handle_s, 0) / nullif(pres.logged_in_s - pres.paused_s, 0)
-FROM (SELECT 1) one LEFT JOIN pres ON true LEFT JOIN h ON true
+FROM p LEFT JOIN pres ON pres.k_day = p.k_day AND pres.k_agent = p.k_agent
+	 LEFT JOIN h ON h.k_day = p.k_day AND h.k_agent = p.k_agent
 WHERE pres.logged_in_s IS NOT NULL OR h.handled IS NOT NULL;
 END $$;
+GRANT EXECUTE ON FUNCTION ccr.agent_occupancy_keys(date[], text[]) TO PUBLIC;
+COMMENT ON FUNCTION ccr.agent_occupancy_keys(date[], text[]) IS 'internal: the ccr.agent_occupancy_daily rows of a set of (local day, agent) keys, given as two arrays of the same length (no row for a key whose agent has neither presence nor answered contacts that day), from index probes of each agent and day';
+
+-- One key of ccr.agent_occupancy_keys.
+CREATE OR REPLACE FUNCTION ccr.agent_occupancy_key(key_day date, key_agent text)
+	RETURNS TABLE (logged_in_s double precision, paused_s double precision, available_s double precision,
+				   handled bigint, handle_s double precision, occupancy double precision)
+	LANGUAGE sql STABLE
+	ROWS 1
+	AS $$
+SELECT s.logged_in_s, s.paused_s, s.available_s, s.handled, s.handle_s, s.occupancy
+FROM ccr.agent_occupancy_keys(ARRAY[key_day], ARRAY[key_agent]) s
+$$;
 GRANT EXECUTE ON FUNCTION ccr.agent_occupancy_key(date, text) TO PUBLIC;
 COMMENT ON FUNCTION ccr.agent_occupancy_key(date, text) IS 'internal: the ccr.agent_occupancy_daily row of one (local day, agent) key (no row when the agent has neither presence nor answered contacts that day), from index probes of that agent and day';
 
@@ -352,9 +389,9 @@ BEGIN
 		DELETE FROM ccr.agent_occupancy_daily_rollup r USING (SELECT DISTINCT * FROM kpi_occupancy_keys) k
 		WHERE r.day = k.day AND r.agent = k.agent;
 		INSERT INTO ccr.agent_occupancy_daily_rollup
-		SELECT k.day, k.agent, s.*
-		FROM (SELECT DISTINCT * FROM kpi_occupancy_keys) k
-			 CROSS JOIN LATERAL ccr.agent_occupancy_key(k.day, k.agent) s;
+		SELECT s.*
+		FROM ccr.agent_occupancy_keys((SELECT array_agg(k.day) FROM kpi_occupancy_keys k),
+									  (SELECT array_agg(k.agent) FROM kpi_occupancy_keys k)) s;
 	END IF;
 	UPDATE ccr.kpi_rollups SET data_end = new_end WHERE rollup = 'agent_occupancy_daily_rollup';
 	matview := 'ccr.agent_occupancy_daily_rollup'::regclass;

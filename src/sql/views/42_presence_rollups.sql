@@ -388,10 +388,11 @@ BEGIN
 		END IF;
 		DELETE FROM ccr.agent_occupancy_daily_rollup r USING (SELECT DISTINCT * FROM kpi_occupancy_keys) k
 		WHERE r.day = k.day AND r.agent = k.agent;
+		-- (both arrays from one scan: their elements pair up)
 		INSERT INTO ccr.agent_occupancy_daily_rollup
 		SELECT s.*
-		FROM ccr.agent_occupancy_keys((SELECT array_agg(k.day) FROM kpi_occupancy_keys k),
-									  (SELECT array_agg(k.agent) FROM kpi_occupancy_keys k)) s;
+		FROM (SELECT array_agg(k.day) AS days, array_agg(k.agent) AS agents FROM kpi_occupancy_keys k) a
+			 CROSS JOIN LATERAL ccr.agent_occupancy_keys(a.days, a.agents) s;
 	END IF;
 	UPDATE ccr.kpi_rollups SET data_end = new_end WHERE rollup = 'agent_occupancy_daily_rollup';
 	matview := 'ccr.agent_occupancy_daily_rollup'::regclass;

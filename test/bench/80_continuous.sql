@@ -135,6 +135,28 @@ SELECT (SELECT count(*) FROM ((SELECT * FROM ccr.kpi_hourly WHERE bucket >= :'si
 	   AS last_day_rows_real_time_vs_live_differing;
 
 \echo
+\echo == occupancy of the agent-days of the last day: one call per key against one statement for all
+-- (a refresh recomputes its pending agent-days the second way; the first is
+-- what it did before, and what ccr.kpi_agent_daily_live does per agent-day)
+CREATE TEMP TABLE occ_keys AS
+SELECT DISTINCT (answered_at AT TIME ZONE ccr.timezone())::date AS day, agent FROM ccr.contacts
+WHERE answered_at > (SELECT max(answered_at) FROM ccr.contacts) - interval '1 day' AND agent IS NOT NULL;
+SELECT count(*) AS agent_day_keys,
+	   (SELECT string_agg(s::text, ',' ORDER BY s::text) FROM occ_keys k CROSS JOIN LATERAL ccr.agent_occupancy_key(k.day, k.agent) s)
+	   = (SELECT string_agg(row(s.logged_in_s, s.paused_s, s.available_s, s.handled, s.handle_s, s.occupancy)::text, ','
+							ORDER BY row(s.logged_in_s, s.paused_s, s.available_s, s.handled, s.handle_s, s.occupancy)::text)
+		  FROM (SELECT array_agg(day) AS days, array_agg(agent) AS agents FROM occ_keys) a,
+			   ccr.agent_occupancy_keys(a.days, a.agents) s) AS same_answer
+FROM occ_keys;
+SELECT * FROM bench.compare('occupancy of the last day''s agent-days',
+	ARRAY['ccr.agent_occupancy_key, one call per key', 'ccr.agent_occupancy_keys, one statement'],
+	ARRAY[$q$SELECT count(*) FROM occ_keys k CROSS JOIN LATERAL ccr.agent_occupancy_key(k.day, k.agent) s$q$,
+		  $q$SELECT count(*) FROM (SELECT array_agg(day) AS days, array_agg(agent) AS agents FROM occ_keys) a,
+				 ccr.agent_occupancy_keys(a.days, a.agents) s$q$], 5);
+SELECT bench.load() AS load;
+DROP TABLE occ_keys;
+
+\echo
 \echo == refresh against rebuild
 SELECT (SELECT min(cpu_ms) FROM refreshes) AS refresh_cpu_ms_best, (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY wall_ms) FROM refreshes) AS refresh_wall_ms_median,
 	   (SELECT round(last_refresh_ms) FROM rebuild) AS rebuild_ms,
